@@ -1,0 +1,63 @@
+"""diaryboost web application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import db, security
+from app.errors import register_error_handlers
+from app.extensions import csrf, limiter, login_manager
+from config import PROJECT_ROOT, Config
+from models import User, make_engine, make_session_factory
+
+
+def create_app(config: Config | None = None,
+               session_factory: sessionmaker[Session] | None = None) -> Flask:
+    """Build the web app. Tests pass a config and a session factory bound to a test database."""
+    config = config or Config.from_env()
+    app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"),
+                instance_path=str(config.INSTANCE_PATH))
+    app.config.from_mapping(config.flask_settings())
+    app.extensions["diaryboost.config"] = config
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(config.DATABASE_URL))
+    db.init_app(app, session_factory)
+    security.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    register_error_handlers(app)
+    _register_blueprints(app)
+    _template_helpers(app)
+    logging.getLogger("diaryboost").setLevel(logging.INFO)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = db.get_db().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.views import admin_users, auth, main
+
+    for blueprint in (main.bp, auth.bp, admin_users.bp):
+        app.register_blueprint(blueprint)
+    # Areas added by later features register themselves here.
+    from app.views import register_feature_blueprints
+
+    register_feature_blueprints(app)
+
+
+def _template_helpers(app: Flask) -> None:
+    from app import templating
+
+    templating.init_app(app)

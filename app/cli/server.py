@@ -1,0 +1,92 @@
+"""`serve` (web + scheduler, one process), `web` (gunicorn workers), `scheduler`."""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import click
+
+from app.cli import Env, cli, pass_env
+from config import Config
+
+log = logging.getLogger("diaryboost")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+@cli.command("serve")
+@click.option("--bind", default=None, help="host:port (default WEB_BIND).")
+@pass_env
+def serve(env: Env, bind: str | None) -> None:
+    """Web app and scheduler in one process: one machine, the embedded SQLite."""
+    from waitress import serve as waitress_serve
+
+    from app import create_app
+    from app.scheduler import build_scheduler
+
+    _logging()
+    config = env.config
+    app = create_app(config, env.sessions)
+    scheduler = guard = None
+    if config.SCHEDULER_ENABLED:
+        scheduler, guard = build_scheduler(config, env.sessions, blocking=False)
+        scheduler.start()
+    host, _, port = (bind or config.WEB_BIND).rpartition(":")
+    click.echo(f"diaryboost on http://{host}:{port} (database "
+               f"{env.engine.url.render_as_string(hide_password=True)})")
+    try:
+        waitress_serve(app, host=host, port=int(port), threads=8, ident="diaryboost")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+            guard.release()
+
+
+@cli.command("web")
+@click.option("--workers", type=int, default=None, help="Worker processes (default WEB_WORKERS).")
+@click.option("--bind", default=None, help="host:port (default WEB_BIND).")
+@pass_env
+def web(env: Env, workers: int | None, bind: str | None) -> None:
+    """Production web server (gunicorn); run the scheduler separately."""
+    from gunicorn.app.base import BaseApplication
+
+    from app import create_app
+
+    config = env.config
+
+    class _Gunicorn(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", bind or config.WEB_BIND)
+            self.cfg.set("workers", workers or config.WEB_WORKERS)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            # Each worker builds its own app and connection pool after the fork.
+            return create_app(Config.from_env())
+
+    _Gunicorn().run()
+
+
+@cli.command("scheduler")
+@pass_env
+def scheduler_cmd(env: Env) -> None:
+    """The scheduler process (one per database is active; others wait as stand-bys)."""
+    from app.scheduler import build_scheduler
+
+    _logging()
+    scheduler, guard = build_scheduler(env.config, env.sessions, blocking=True)
+
+    def _stop(*_):
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo("diaryboost scheduler started")
+    try:
+        scheduler.start()
+    finally:
+        guard.release()

@@ -1,0 +1,104 @@
+"""`users create|list|set-role|deactivate|activate`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from app.cli import Env, cli, pass_env
+from app.services import users as user_service
+from models import ROLES
+
+
+def _read_password() -> str:
+    # Never from argv: a prompt on a terminal, otherwise the first line of stdin.
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    if not line.strip():
+        raise click.ClickException("no password given on standard input")
+    return line.rstrip("\r\n")
+
+
+@cli.group("users")
+def users_group() -> None:
+    """Manage teammates."""
+
+
+@users_group.command("create")
+@click.argument("email")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--role", type=click.Choice(ROLES), default="blogger", show_default=True)
+@click.option("--timezone", default=None, help="IANA zone; default TIMEZONE setting.")
+@pass_env
+def users_create(env: Env, email: str, display_name: str, role: str, timezone: str | None):
+    """Create a user. The password is read from a prompt, or from stdin when piped."""
+    password = _read_password()
+    with env.sessions() as session:
+        user = user_service.create_user(session, email=email, password=password,
+                                        display_name=display_name, role=role,
+                                        timezone=timezone or env.config.TIMEZONE)
+        session.commit()
+        click.echo(f"created {user.email} ({user.role}), id {user.id}")
+
+
+@users_group.command("list")
+@pass_env
+def users_list(env: Env) -> None:
+    """List users with their role and status."""
+    with env.sessions() as session:
+        rows = user_service.list_users(session)
+        if not rows:
+            click.echo("no users yet: create one with `python run.py users create EMAIL "
+                       "--role admin`")
+        for user in rows:
+            status = "active" if user.active else "deactivated"
+            click.echo(f"{user.id:>4}  {user.email:<36} {user.role:<12} {status:<12} "
+                       f"{user.display_name}")
+
+
+@users_group.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+@pass_env
+def users_set_role(env: Env, email: str, role: str) -> None:
+    """Change a user's role."""
+    with env.sessions() as session:
+        user = user_service.set_role(session, user_service.find_user(session, email), role)
+        session.commit()
+        click.echo(f"{user.email} is now {user.role}")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+@pass_env
+def users_deactivate(env: Env, email: str) -> None:
+    """Deactivate a user: they can no longer log in; their history stays."""
+    with env.sessions() as session:
+        user = user_service.set_active(session, user_service.find_user(session, email), False)
+        session.commit()
+        click.echo(f"{user.email} deactivated")
+
+
+@users_group.command("activate")
+@click.argument("email")
+@pass_env
+def users_activate(env: Env, email: str) -> None:
+    """Reactivate a user."""
+    with env.sessions() as session:
+        user = user_service.set_active(session, user_service.find_user(session, email), True)
+        session.commit()
+        click.echo(f"{user.email} activated")
+
+
+@users_group.command("set-password")
+@click.argument("email")
+@pass_env
+def users_set_password(env: Env, email: str) -> None:
+    """Set a new password (prompt or stdin)."""
+    password = _read_password()
+    with env.sessions() as session:
+        user_service.set_password(session, user_service.find_user(session, email), password)
+        session.commit()
+        click.echo(f"password changed for {email}")

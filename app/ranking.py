@@ -1,0 +1,370 @@
+"""Decide what each live diary needs now: recommends, comments or a cross-post.
+
+Pure on purpose (numbers and ``now`` in, scored needs with a reason out) so the dashboard,
+the digest and the tests share one model without a database or a clock. The model itself is
+explained, with a worked example, in docs/ranking.md.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+NeedKind = Literal["recommend", "comment", "crosspost"]
+
+# The bar moves while the team works, so "comfortably on the list" keeps a safety margin.
+REC_MARGIN = 0.1
+# Share of the bar at which a diary is "near the rec list" and worth cross-posting.
+CROSSPOST_SHARE = 0.75
+# What a coordinated push can plausibly add in an hour; deficits beyond it are long shots.
+TEAM_RECS_PER_HOUR = 10.0
+PACE_WINDOW_HOURS = 1.0
+# Two polls minutes apart must not turn 3 recs into a pace of 180/h.
+MIN_PACE_SPAN_HOURS = 0.25
+COMMENT_TARGET_AGE_HOURS = 2.0
+COMMENT_WINDOW_HOURS = 6.0
+ACTION_DAMPING = 0.3
+KIND_WEIGHTS: Mapping[str, float] = {"recommend": 1.0, "crosspost": 0.7, "comment": 0.5}
+MIN_HALF_LIFE_HOURS = 1 / 60
+# Caps keep the float maths finite whatever a broken scrape or a typo in settings sends.
+MAX_COUNT = 10**9
+MAX_TOPIC = 1000.0
+MAX_HOURS = 1e6
+MAX_BAR = float(MAX_COUNT)
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    slug: str
+    name: str
+    rec_slots: int = 8
+    half_life_hours: float = 2.0
+    fallback_threshold: float = 10.0
+    comment_target: int = 5
+    crosspost_window_hours: float = 48.0
+    rec_window_hours: float = 24.0
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Observation:
+    at: datetime
+    recommends: int
+    comments: int
+
+
+@dataclass(frozen=True)
+class DiaryInput:
+    diary_id: int
+    site_slug: str
+    published_at: datetime
+    topic_score: float
+    observations: Sequence[Observation] = ()
+    team_actions: int = 0
+    # Every site slug where the cross-post group has a copy or the team logged a cross-post.
+    crossposted_to: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Need:
+    kind: NeedKind
+    amount: float  # recs, comments, or number of target sites
+    urgency: float  # 0..1
+    reason: str
+    targets: tuple[str, ...] = ()  # site slugs, cross-post only
+
+
+@dataclass(frozen=True)
+class RankedDiary:
+    diary_id: int
+    site_slug: str
+    priority: float
+    needs: tuple[Need, ...]
+    rec_score: float
+    bar: float
+    pace_per_hour: float
+
+
+@dataclass(frozen=True)
+class _Series:
+    score: float
+    pace: float
+    comments: int
+
+
+def _utc(dt: datetime) -> datetime:
+    # Aware datetimes in other zones subtract correctly; only naive ones need a zone.
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+
+
+def _hours(later: datetime, earlier: datetime) -> float:
+    return (later - earlier).total_seconds() / 3600.0
+
+
+def _count(n: int) -> int:
+    return min(max(int(n), 0), MAX_COUNT)
+
+
+def _clamp(x: float, hi: float) -> float:
+    """Non-negative and at most ``hi``; NaN and negatives become 0."""
+    return float(min(x, hi)) if x > 0 else 0.0
+
+
+def _round(x: float) -> int:
+    return int(x + 0.5)
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _fmt_hours(h: float) -> str:
+    return f"{_round(h)} h" if h >= 1 else f"{max(1, _round(h * 60))} min"
+
+
+def _fmt_rate(per_hour: float) -> str:
+    return "0" if per_hour <= 0 else "<1" if per_hour < 1 else str(_round(per_hour))
+
+
+def _series(
+    observations: Iterable[Observation],
+    now: datetime,
+    half_life_hours: float,
+    published_at: datetime | None = None,
+) -> _Series:
+    """One pass over the polls: aged score, current pace and comment count."""
+    half_life = half_life_hours if half_life_hours > MIN_HALF_LIFE_HOURS else MIN_HALF_LIFE_HOURS
+    rate = math.log(2) / half_life
+    # Times are hours relative to now; polls from the future (clock skew) count as taken now.
+    published = None if published_at is None else min(-_hours(now, _utc(published_at)), 0.0)
+    points = sorted(
+        (min(-_hours(now, _utc(o.at)), 0.0), _count(o.recommends), _count(o.comments))
+        for o in observations
+    )
+    score, top_recs, top_comments = 0.0, 0, 0
+    first_t = points[0][0] if points else 0.0
+    times: list[float] = []
+    totals: list[int] = []
+    for t, recs, comments in points:
+        # Counts only go up on the sites; a drop is scrape noise, so recs are the running max
+        # and a later recovery is not counted twice.
+        if recs > top_recs:
+            weight = math.exp(rate * t)
+            if t == first_t and published is not None and published < t:
+                weight *= _spread(rate * (t - published))
+            score += (recs - top_recs) * weight
+            top_recs = recs
+        top_comments = max(top_comments, comments)
+        times.append(t)
+        totals.append(top_recs)
+    return _Series(score, _pace(times, totals, published), top_comments)
+
+
+def _spread(x: float) -> float:
+    # Mean of exp(-u) over [0, x], the weight of recs spread evenly since publication: else a
+    # diary first polled late (or older than the caller's 48 h of polls) would look brand new.
+    return -math.expm1(-x) / x if x > 1e-9 else 1.0
+
+
+def _pace(times: list[float], totals: list[int], published: float | None) -> float:
+    if not times:
+        return 0.0
+    last_t, last_total = times[-1], totals[-1]
+    i = max(bisect_right(times, last_t - PACE_WINDOW_HOURS) - 1, 0)
+    ref_t, ref_total = times[i], totals[i]
+    if ref_t >= last_t and published is not None and published < last_t:
+        # A single poll: the only baseline is the publication, with zero recs.
+        ref_t, ref_total = published, 0
+    if ref_t >= last_t:
+        return 0.0
+    return (last_total - ref_total) / max(last_t - ref_t, MIN_PACE_SPAN_HOURS)
+
+
+def aged_score(
+    observations: Iterable[Observation],
+    now: datetime,
+    half_life_hours: float,
+    published_at: datetime | None = None,
+) -> float:
+    """Recent-recommend score: each rec weighs 0.5 ** (age_hours / half_life_hours).
+
+    Recs gained between two polls are dated at the later poll. Recs already present at the
+    first poll are spread evenly from ``published_at`` to that poll, or dated at the poll
+    when ``published_at`` is None. Drops in the count are ignored, future polls count as
+    taken at ``now``, and a half-life under one minute (or NaN) is treated as one minute.
+    """
+    return _series(observations, _utc(now), half_life_hours, published_at).score
+
+
+def entry_bar(
+    scores: Iterable[float],
+    slots: int,
+    scraped_list_min: float | None = None,
+    fallback: float = 10.0,
+) -> float:
+    """Aged score a diary must beat to be on the site's rec list.
+
+    ``scraped_list_min`` (the lowest aged score among diaries on the scraped rec list) wins
+    when given. Otherwise the ``slots``-th best of the site's live ``scores``; with fewer
+    live diaries than slots there is no k-th best, so ``fallback`` is used.
+    """
+    if scraped_list_min is not None and scraped_list_min >= 0:
+        return _clamp(scraped_list_min, MAX_BAR)
+    ranked = sorted((s for s in scores if 0 <= s < math.inf), reverse=True)
+    slots = max(int(slots), 1)
+    if len(ranked) >= slots:
+        return ranked[slots - 1]
+    return _clamp(fallback, MAX_BAR)
+
+
+def _rec_need(series: _Series, bar: float, age: float, site: SiteSettings) -> Need | None:
+    window = _clamp(site.rec_window_hours, MAX_HOURS)
+    target = bar * (1 + REC_MARGIN)
+    if age >= window or series.score >= target:
+        return None
+    amount = target - series.score
+    # The diary's own momentum covers part of the gap; the team is asked for the rest.
+    shortfall = max(amount - series.pace, 0.0)
+    urgency = (1 - age / window) / (1 + shortfall / TEAM_RECS_PER_HOUR)
+    goal = "reach the rec list safely" if series.score < bar else "stay safely on the rec list"
+    reason = (
+        f"needs ~{_plural(max(1, _round(amount)), 'rec')} in the next hour to {goal} "
+        f"(bar {_round(bar)}, now {_round(series.score)}, gaining {_fmt_rate(series.pace)}/h)"
+    )
+    return Need("recommend", amount, urgency, reason)
+
+
+def _comment_need(comments: int, age: float, site: SiteSettings) -> Need | None:
+    if age >= COMMENT_WINDOW_HOURS:
+        return None
+    # Aim for comment_target by the 2 h mark, then look one hour ahead; the goal grows with
+    # the square root of age because late comments add less visibility than early ones.
+    horizon = max(COMMENT_TARGET_AGE_HOURS, age + 1.0)
+    base = _clamp(site.comment_target, float(MAX_COUNT))
+    target = base * math.sqrt(horizon / COMMENT_TARGET_AGE_HOURS)
+    missing = math.ceil(target - comments)
+    if missing <= 0:
+        return None
+    urgency = (1 - age / COMMENT_WINDOW_HOURS) * min(missing / target, 1.0)
+    reason = (
+        f"needs {_plural(missing, 'more comment')} in the next {_fmt_hours(horizon - age)} "
+        f"to stay visible (has {comments})"
+    )
+    return Need("comment", float(missing), urgency, reason)
+
+
+def _crosspost_need(
+    diary: DiaryInput,
+    score: float,
+    bar: float,
+    age: float,
+    home: SiteSettings,
+    sites: Iterable[SiteSettings],
+) -> Need | None:
+    window = _clamp(home.crosspost_window_hours, MAX_HOURS)
+    if age >= window or score <= 0 or score < CROSSPOST_SHARE * bar:
+        return None
+    targets = [
+        s for s in sites if s.enabled and s.slug != home.slug and s.slug not in diary.crossposted_to
+    ]
+    if not targets:
+        return None
+    # Earlier is better: a fresh cross-post meets the other site's readers while it is news.
+    strength = min(score / bar, 1.0) if bar > 0 else 1.0
+    urgency = (1 - age / window) * strength
+    status = "on the rec list" if score >= bar else "near the rec list"
+    reason = (
+        f"doing well on {home.name} ({status}); cross-post to "
+        f"{', '.join(s.name for s in targets)} within {_fmt_hours(window - age)}"
+    )
+    return Need("crosspost", float(len(targets)), urgency, reason, tuple(s.slug for s in targets))
+
+
+def _relevance(topic_score: float) -> float:
+    # log1p: a very on-topic diary ranks higher, but cannot drown out what others need now.
+    return math.log1p(_clamp(topic_score, MAX_TOPIC))
+
+
+def _assess(
+    diary: DiaryInput,
+    site: SiteSettings,
+    bar: float,
+    now: datetime,
+    sites: Iterable[SiteSettings],
+    series: _Series,
+) -> RankedDiary:
+    age = _clamp(_hours(now, _utc(diary.published_at)), math.inf)
+    relevance = _relevance(diary.topic_score)
+    needs: tuple[Need, ...] = ()
+    if relevance > 0 and site.enabled:
+        found = (
+            _rec_need(series, bar, age, site),
+            _comment_need(series.comments, age, site),
+            _crosspost_need(diary, series.score, bar, age, site, sites),
+        )
+        needs = tuple(n for n in found if n is not None)
+    weighted = sum(KIND_WEIGHTS[n.kind] * n.urgency for n in needs)
+    # Diminishing: every logged action makes the next one here worth less, spreading effort.
+    actions = min(max(int(diary.team_actions), 0), MAX_COUNT)
+    priority = relevance * weighted / (1 + ACTION_DAMPING * actions)
+    return RankedDiary(
+        diary.diary_id, diary.site_slug, priority, needs, series.score, bar, series.pace
+    )
+
+
+def assess(
+    diary: DiaryInput,
+    site: SiteSettings,
+    bar: float | None,
+    now: datetime,
+    sites: Iterable[SiteSettings] = (),
+) -> RankedDiary:
+    """Need breakdown for one diary, even when it needs nothing (for the diary page).
+
+    ``bar`` is the site's entry bar (see ``entry_bar``); None means the site's fallback.
+    ``sites`` are the cross-post candidates; the home site and disabled sites are skipped.
+    """
+    now = _utc(now)
+    bar = _clamp(site.fallback_threshold if bar is None else bar, MAX_BAR)
+    series = _series(diary.observations, now, site.half_life_hours, diary.published_at)
+    return _assess(diary, site, bar, now, tuple(sites), series)
+
+
+def rank(
+    diaries: Iterable[DiaryInput],
+    sites: Mapping[str, SiteSettings],
+    now: datetime,
+    scraped_bars: Mapping[str, float | None] | None = None,
+) -> list[RankedDiary]:
+    """Diaries that need something, most pressing first (ties by diary_id).
+
+    ``diaries`` are all live diaries, relevant or not, since every one competes for the rec
+    list; diaries on unknown or disabled sites are skipped. ``scraped_bars`` maps a site slug
+    to the lowest aged score on its scraped rec list, or None to use the k-th best score.
+    """
+    now = _utc(now)
+    scraped_bars = scraped_bars or {}
+    candidates = tuple(sites.values())
+    live: list[tuple[DiaryInput, SiteSettings, _Series]] = []
+    scores: dict[str, list[float]] = {}
+    for diary in diaries:
+        site = sites.get(diary.site_slug)
+        if site is None or not site.enabled:
+            continue
+        series = _series(diary.observations, now, site.half_life_hours, diary.published_at)
+        live.append((diary, site, series))
+        scores.setdefault(diary.site_slug, []).append(series.score)
+    bars = {}
+    for slug, site_scores in scores.items():
+        s = sites[slug]
+        bars[slug] = entry_bar(
+            site_scores, s.rec_slots, scraped_bars.get(slug), s.fallback_threshold
+        )
+    assessed = (_assess(d, s, bars[d.site_slug], now, candidates, ser) for d, s, ser in live)
+    ranked = [r for r in assessed if r.needs]
+    ranked.sort(key=lambda r: (-r.priority, r.diary_id))
+    return ranked

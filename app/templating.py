@@ -1,0 +1,70 @@
+"""Jinja filters and globals: times in the viewer's zone, navigation by role."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from app import clock
+
+# (endpoint, label, minimum role). Features append their pages; only registered
+# endpoints are shown.
+NAV = [
+    ("boost.today", "Boost today", "blogger"),
+    ("shifts.mine", "My shifts", "blogger"),
+    ("shifts.coverage", "Shifts", "coordinator"),
+    ("team.index", "Team", "coordinator"),
+    ("digest.preview", "Digest", "coordinator"),
+    ("sources.index", "Sources", "admin"),
+    ("topics.index", "Topic rules", "admin"),
+    ("admin_users.index", "Users", "admin"),
+]
+
+
+def viewer_zone() -> ZoneInfo:
+    name = None
+    if current_user and current_user.is_authenticated:
+        name = current_user.timezone
+    return ZoneInfo(name or current_app.config["TIMEZONE"])
+
+
+def localtime(value: datetime | None, fmt: str = "%a %d %b %H:%M") -> str:
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(viewer_zone()).strftime(fmt)
+
+
+def age(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    seconds = max(0, (clock.now() - value).total_seconds())
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{int(seconds // 86400)} d"
+
+
+def nav_items():
+    if not (current_user and current_user.is_authenticated):
+        return []
+    endpoints = current_app.view_functions
+    return [(ep, label) for ep, label, role in NAV
+            if ep in endpoints and current_user.has_role(role)]
+
+
+def has_endpoint(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["age"] = age
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["now"] = clock.now
+    app.jinja_env.globals["has_endpoint"] = has_endpoint

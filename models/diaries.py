@@ -1,0 +1,101 @@
+"""Diaries, their recommend/comment time series, and the topic rules that tag them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+RULE_FIELDS = ("any", "title", "tags", "body")
+
+
+class Diary(Base):
+    __tablename__ = "diaries"
+    __table_args__ = (
+        UniqueConstraint("site_id", "guid"),
+        Index("ix_diaries_site_published", "site_id", "published_at"),
+        Index("ix_diaries_live", "topic_score", "published_at"),
+        CheckConstraint("recommends >= 0 AND comments >= 0", name="counts_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    guid: Mapped[str] = mapped_column(String(1024))
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str] = mapped_column(String(1000))
+    author: Mapped[str | None] = mapped_column(String(200), index=True)
+    published_at: Mapped[datetime]
+    summary_html: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    topic_score: Mapped[float] = mapped_column(Float, default=0.0)
+    topic_terms: Mapped[list] = mapped_column(JSON, default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Diaries that are copies of one another share a group id (the lowest diary id).
+    crosspost_group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Latest observed counts, denormalised from diary_metrics so the dashboard
+    # does not scan the time series for every row.
+    recommends: Mapped[int] = mapped_column(Integer, default=0)
+    comments: Mapped[int] = mapped_column(Integer, default=0)
+    counts_checked_at: Mapped[datetime | None]
+    on_rec_list: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    site = relationship("Site")
+    metrics: Mapped[list[DiaryMetric]] = relationship(
+        back_populates="diary", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="DiaryMetric.observed_at",
+    )
+
+    def __repr__(self) -> str:
+        return f"<Diary {self.id} {self.title[:30]!r}>"
+
+
+class DiaryMetric(Base):
+    __tablename__ = "diary_metrics"
+    __table_args__ = (
+        Index("ix_diary_metrics_diary_observed", "diary_id", "observed_at"),
+        CheckConstraint("recommends >= 0 AND comments >= 0", name="counts_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True
+    )
+    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))
+    observed_at: Mapped[datetime]
+    recommends: Mapped[int] = mapped_column(Integer)
+    comments: Mapped[int] = mapped_column(Integer)
+
+    diary: Mapped[Diary] = relationship(back_populates="metrics")
+
+
+class TopicRule(Base):
+    __tablename__ = "topic_rules"
+    __table_args__ = (
+        UniqueConstraint("phrase", "field"),
+        CheckConstraint(f"field IN {RULE_FIELDS!r}", name="field"),
+        CheckConstraint("length(phrase) > 0", name="phrase_nonempty"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrase: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    field: Mapped[str] = mapped_column(String(10), default="any")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,110 @@
+"""Blogs we watch, their feeds, and the log of every poll."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+PLATFORMS = ("scoop", "dailykos", "soapblox", "generic")
+FEED_KINDS = ("diaries", "tag", "user", "other")
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    __table_args__ = (
+        CheckConstraint(f"platform IN {PLATFORMS!r}", name="platform"),
+        CheckConstraint("rec_slots >= 1", name="rec_slots_positive"),
+        CheckConstraint("rec_half_life_hours > 0", name="half_life_positive"),
+        CheckConstraint("comment_target >= 0", name="comment_target_nonneg"),
+        CheckConstraint("crosspost_window_hours >= 0", name="crosspost_window_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    base_url: Mapped[str] = mapped_column(String(500))
+    platform: Mapped[str] = mapped_column(String(20))
+    rec_slots: Mapped[int] = mapped_column(Integer, default=8)
+    rec_half_life_hours: Mapped[float] = mapped_column(Float, default=2.0)
+    rec_fallback_threshold: Mapped[float] = mapped_column(Float, default=10.0)
+    rec_window_hours: Mapped[float] = mapped_column(Float, default=24.0)
+    comment_target: Mapped[int] = mapped_column(Integer, default=5)
+    crosspost_window_hours: Mapped[float] = mapped_column(Float, default=48.0)
+    rec_list_url: Mapped[str | None] = mapped_column(String(500))
+    rec_list_checked_at: Mapped[datetime | None]
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    feeds: Mapped[list[Feed]] = relationship(back_populates="site", cascade="all, delete-orphan")
+
+    def __repr__(self) -> str:
+        return f"<Site {self.slug}>"
+
+
+class Feed(Base):
+    __tablename__ = "feeds"
+    __table_args__ = (
+        CheckConstraint("interval_seconds > 0", name="interval_positive"),
+        CheckConstraint("error_count >= 0", name="error_count_nonneg"),
+        CheckConstraint(f"kind IN {FEED_KINDS!r}", name="kind"),
+        Index("ix_feeds_due", "enabled", "next_poll_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="diaries")
+    title: Mapped[str | None] = mapped_column(String(300))
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    # Hash of the last body: catches servers whose ETag never changes while content does.
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    interval_seconds: Mapped[int] = mapped_column(Integer, default=900)
+    next_poll_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="feeds")
+
+    def __repr__(self) -> str:
+        return f"<Feed {self.id} {self.url}>"
+
+
+class PollLog(Base):
+    __tablename__ = "poll_logs"
+    __table_args__ = (
+        Index("ix_poll_logs_feed_started", "feed_id", "started_at"),
+        CheckConstraint("new_count >= 0 AND updated_count >= 0", name="counts_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    # ok | not_modified | unchanged | error | disabled | skipped
+    outcome: Mapped[str] = mapped_column(String(20))
+    new_count: Mapped[int] = mapped_column(Integer, default=0)
+    updated_count: Mapped[int] = mapped_column(Integer, default=0)
+    bozo: Mapped[bool] = mapped_column(Boolean, default=False)
+    warning: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

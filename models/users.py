@@ -1,0 +1,93 @@
+"""Team members and what they did for a diary."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, utcnow
+
+ROLES = ("blogger", "coordinator", "admin")
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+ACTION_KINDS = ("recommend", "comment", "crosspost")
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="blogger")
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
+    digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    shift_reminder_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Secret for the personal Atom and iCalendar URLs; rotating it revokes old links.
+    feed_secret: Mapped[str | None] = mapped_column(String(64), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    def has_role(self, role: str) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+    # Flask-Login protocol, kept here so the model needs no Flask import.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class Action(Base):
+    """One thing a teammate did for a diary. target_site is the diary's own site for
+    recommends and comments, and the site posted to for a cross-post; it is never NULL
+    so the unique key really prevents duplicates on every database."""
+
+    __tablename__ = "actions"
+    __table_args__ = (
+        UniqueConstraint("user_id", "diary_id", "kind", "target_site_id"),
+        CheckConstraint(f"kind IN {ACTION_KINDS!r}", name="kind"),
+        Index("ix_actions_diary", "diary_id"),
+        Index("ix_actions_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    target_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+    diary = relationship("Diary")
+    target_site = relationship("Site")
