@@ -105,10 +105,6 @@ def _hours(later: datetime, earlier: datetime) -> float:
     return (later - earlier).total_seconds() / 3600.0
 
 
-def _count(n: int) -> int:
-    return min(max(int(n), 0), MAX_COUNT)
-
-
 def _clamp(x: float, hi: float) -> float:
     """Non-negative and at most ``hi``; NaN and negatives become 0."""
     return float(min(x, hi)) if x > 0 else 0.0
@@ -140,25 +136,29 @@ def _series(
     half_life = half_life_hours if half_life_hours > MIN_HALF_LIFE_HOURS else MIN_HALF_LIFE_HOURS
     rate = math.log(2) / half_life
     # Times are hours relative to now; polls from the future (clock skew) count as taken now.
+    # This loop runs for every poll of every live diary on each page view, hence the inlining.
     published = None if published_at is None else min(-_hours(now, _utc(published_at)), 0.0)
     points = sorted(
-        (min(-_hours(now, _utc(o.at)), 0.0), _count(o.recommends), _count(o.comments))
+        ((o.at if o.at.tzinfo else o.at.replace(tzinfo=UTC)) - now, o.recommends, o.comments)
         for o in observations
     )
     score, top_recs, top_comments = 0.0, 0, 0
-    first_t = points[0][0] if points else 0.0
+    first_t = min(points[0][0].total_seconds() / 3600.0, 0.0) if points else 0.0
     times: list[float] = []
     totals: list[int] = []
-    for t, recs, comments in points:
+    for delta, recs, comments in points:
+        t = min(delta.total_seconds() / 3600.0, 0.0)
         # Counts only go up on the sites; a drop is scrape noise, so recs are the running max
-        # and a later recovery is not counted twice.
-        if recs > top_recs:
+        # (negative counts never beat it) and a later recovery is not counted twice.
+        if recs > top_recs and top_recs < MAX_COUNT:
+            recs = min(recs, MAX_COUNT)
             weight = math.exp(rate * t)
             if t == first_t and published is not None and published < t:
                 weight *= _spread(rate * (t - published))
             score += (recs - top_recs) * weight
             top_recs = recs
-        top_comments = max(top_comments, comments)
+        if comments > top_comments:
+            top_comments = min(comments, MAX_COUNT)
         times.append(t)
         totals.append(top_recs)
     return _Series(score, _pace(times, totals, published), top_comments)

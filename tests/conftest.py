@@ -209,3 +209,20 @@ def pytest_terminal_summary(terminalreporter):
 
 
 __all__ = ["Base", "SHARED_DATA", "csrf_from", "fresh_database", "make_config"]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1; yields (inbox, port)."""
+    from tests.smtp import start_smtp
+
+    controller, inbox, port = start_smtp()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mail_config(tmp_path, smtp_server):
+    _, port = smtp_server
+    return make_config(tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=port,
+                       MAIL_FROM="diaryboost <team@diaryboost.test>")

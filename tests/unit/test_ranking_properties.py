@@ -115,15 +115,19 @@ def test_no_need_past_its_window(obs, age, rec_window, crosspost_window, bar, co
 @modest
 @given(
     observations,
-    st.floats(0, 60),
-    st.floats(0, 50),
+    st.integers(1, 500),
+    st.floats(0, 47),
+    st.floats(0.76, 5),
     st.frozensets(st.sampled_from(sorted(SITES))),
     st.data(),
 )
-def test_logged_crosspost_removes_that_site(obs, age, bar, already, data):
+def test_logged_crosspost_removes_that_site(obs, recs, age, ratio, already, data):
+    # A diary doing well at home (score / bar >= 0.75) while fresh enough to cross-post.
+    obs = [*obs, Observation(NOW, recs, 0)]
+    bar = assess(diary(obs, age), HOME, None, NOW).rec_score / ratio
     before = assess(diary(obs, age, crossposted_to=already), HOME, bar, NOW, SITES.values())
     targets = [t for n in before.needs if n.kind == "crosspost" for t in n.targets]
-    assert not set(targets) & already
+    assert set(targets) == set(SITES) - already - {HOME.slug}
     assume(targets)
     logged = data.draw(st.sampled_from(targets))
     after = assess(
