@@ -8,7 +8,6 @@ explained, with a worked example, in docs/ranking.md.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -142,10 +141,13 @@ def _series(
         ((o.at if o.at.tzinfo else o.at.replace(tzinfo=UTC)) - now, o.recommends, o.comments)
         for o in observations
     )
+    if not points:
+        return _Series(0.0, 0.0, 0)
+    first_t = min(points[0][0].total_seconds() / 3600.0, 0.0)
+    last_t = min(points[-1][0].total_seconds() / 3600.0, 0.0)
+    # Pace is measured from the newest poll at least an hour before the last (else the first).
+    ref_t, ref_total = first_t, 0
     score, top_recs, top_comments = 0.0, 0, 0
-    first_t = min(points[0][0].total_seconds() / 3600.0, 0.0) if points else 0.0
-    times: list[float] = []
-    totals: list[int] = []
     for delta, recs, comments in points:
         t = min(delta.total_seconds() / 3600.0, 0.0)
         # Counts only go up on the sites; a drop is scrape noise, so recs are the running max
@@ -159,29 +161,21 @@ def _series(
             top_recs = recs
         if comments > top_comments:
             top_comments = min(comments, MAX_COUNT)
-        times.append(t)
-        totals.append(top_recs)
-    return _Series(score, _pace(times, totals, published), top_comments)
+        if t <= last_t - PACE_WINDOW_HOURS or t == first_t:
+            ref_t, ref_total = t, top_recs
+    if ref_t >= last_t and published is not None and published < last_t:
+        # All polls at one moment: the only baseline is the publication, with zero recs.
+        ref_t, ref_total = published, 0
+    pace = 0.0
+    if ref_t < last_t:
+        pace = (top_recs - ref_total) / max(last_t - ref_t, MIN_PACE_SPAN_HOURS)
+    return _Series(score, pace, top_comments)
 
 
 def _spread(x: float) -> float:
     # Mean of exp(-u) over [0, x], the weight of recs spread evenly since publication: else a
     # diary first polled late (or older than the caller's 48 h of polls) would look brand new.
     return -math.expm1(-x) / x if x > 1e-9 else 1.0
-
-
-def _pace(times: list[float], totals: list[int], published: float | None) -> float:
-    if not times:
-        return 0.0
-    last_t, last_total = times[-1], totals[-1]
-    i = max(bisect_right(times, last_t - PACE_WINDOW_HOURS) - 1, 0)
-    ref_t, ref_total = times[i], totals[i]
-    if ref_t >= last_t and published is not None and published < last_t:
-        # A single poll: the only baseline is the publication, with zero recs.
-        ref_t, ref_total = published, 0
-    if ref_t >= last_t:
-        return 0.0
-    return (last_total - ref_total) / max(last_t - ref_t, MIN_PACE_SPAN_HOURS)
 
 
 def aged_score(
