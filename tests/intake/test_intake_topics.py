@@ -1,0 +1,110 @@
+"""Health-care tagging: which diaries are about the topic, and why."""
+
+import time
+
+from scrapers.topics import (
+    DEFAULT_RULES,
+    FIELD_WEIGHTS,
+    Rule,
+    compile_rules,
+    explain,
+    html_to_text,
+    score,
+)
+
+RULES = [Rule("single payer", 3.0), Rule("Medicare", 1.5), Rule("Medicare for All", 3.0),
+         Rule("H.R. 676", 3.0), Rule("CNA", 1.0, "tags")]
+
+
+def test_title_counts_more_than_tags_more_than_body():
+    title = score("Why single payer now", [], "", RULES)
+    tags = score("A diary", ["single payer"], "", RULES)
+    body = score("A diary", [], "we need single payer", RULES)
+    assert title.score == 3.0 * FIELD_WEIGHTS["title"]
+    assert tags.score == 3.0 * FIELD_WEIGHTS["tags"]
+    assert body.score == 3.0 * FIELD_WEIGHTS["body"]
+    assert title.score > tags.score > body.score
+    assert title.terms == tags.terms == body.terms == ("single payer",)
+
+
+def test_case_insensitive_whole_words_and_flexible_spaces():
+    assert score("SINGLE   PAYER rally", [], "", RULES).terms == ("single payer",)
+    assert score("Single\nPayer", [], "", RULES).terms == ("single payer",)
+    # Word boundaries: no match inside other words.
+    assert score("Medicares and remedicare", [], "", RULES).score == 0
+    assert score("H.R. 676 hearing", [], "", RULES).terms == ("H.R. 676",)
+    assert score("HR. 6760", [], "", RULES).score == 0
+
+
+def test_a_phrase_counts_once_per_field_however_often_it_appears():
+    once = score("", [], "single payer", RULES)
+    thrice = score("", [], "single payer, single payer and single payer", RULES)
+    assert once == thrice
+    everywhere = score("single payer", ["single payer"], "single payer", RULES)
+    assert everywhere.score == 3.0 * (3 + 2 + 1)
+    assert everywhere.terms == ("single payer",)
+
+
+def test_a_longer_phrase_also_counts_the_phrases_inside_it():
+    match = score("Medicare for All now", [], "", RULES)
+    assert set(match.terms) == {"Medicare", "Medicare for All"}
+    assert match.score == (1.5 + 3.0) * 3
+    # Terms follow the rule order, so the dashboard's "why" is stable.
+    assert match.terms == ("Medicare", "Medicare for All")
+
+
+def test_field_restricted_rule_applies_only_there():
+    assert score("CNA endorses", [], "the CNA", RULES).score == 0
+    assert score("x", ["CNA"], "", RULES).terms == ("CNA",)
+
+
+def test_tags_do_not_join_into_a_phrase():
+    assert score("x", ["single", "payer"], "", RULES).score == 0
+
+
+def test_off_topic_diary_scores_zero():
+    match = score("Iraq war funding vote", ["iraq", "congress"],
+                  "The supplemental passed the House today.", DEFAULT_RULES)
+    assert match.score == 0 and match.terms == ()
+
+
+def test_default_rules_tag_typical_health_care_diaries():
+    sicko = score("SiCKO opens Friday: Michael Moore takes on the insurance companies",
+                  ["health care", "sicko"], "", DEFAULT_RULES)
+    assert {"SiCKO", "Michael Moore", "insurance companies", "health care"} <= set(sicko.terms)
+    sb840 = score("Calling Sacramento on SB 840", [],
+                  "<p>The <b>California Nurses Association</b> backs single-payer.</p>",
+                  DEFAULT_RULES)
+    assert sb840.score > 0 and "SB 840" in sb840.terms
+    text = html_to_text("<p>The <b>California Nurses Association</b> backs single-payer.</p>")
+    assert {"California Nurses Association", "single-payer"} <= set(
+        score("x", [], text, DEFAULT_RULES).terms)
+
+
+def test_html_to_text_drops_markup_and_unescapes():
+    assert html_to_text('<a href="http://x/single-payer">link</a> health &amp; care') \
+        .split() == ["link", "health", "&", "care"]
+    assert score("x", [], html_to_text('<a href="/single-payer">read</a>'), RULES).score == 0
+
+
+def test_explain_lists_each_phrase_per_field_with_points():
+    hits = explain("Medicare for All", ["single payer"], "single payer", RULES)
+    assert [(h.phrase, h.field, h.points) for h in hits] == [
+        ("single payer", "tags", 6.0), ("single payer", "body", 3.0),
+        ("Medicare", "title", 4.5), ("Medicare for All", "title", 9.0)]
+
+
+def test_rule_set_is_compiled_once():
+    assert compile_rules(list(DEFAULT_RULES)) is compile_rules(tuple(DEFAULT_RULES))
+
+
+def test_scoring_is_fast_enough_for_every_entry():
+    body = ("<p>Lorem ipsum dolor sit amet, the uninsured wait in emergency rooms. " * 40
+            + "</p>")
+    text = html_to_text(body)
+    matcher = compile_rules(DEFAULT_RULES)
+    start = time.perf_counter()
+    for _ in range(2000):
+        matcher.score("A long diary title about the war in Iraq", ["iraq", "politics"], text)
+    per_entry = (time.perf_counter() - start) / 2000
+    assert per_entry < 0.001, f"{per_entry * 1e6:.0f} µs per entry"
