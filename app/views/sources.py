@@ -1,0 +1,160 @@
+"""Sources (admin): sites and their ranking settings, feeds and their health, OPML."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app import clock
+from app.auth_tools import role_required
+from app.db import commit, get_db, session_factory
+from app.errors import DomainError, ValidationError
+from app.services import sources as source_service
+from models import FEED_KINDS, PLATFORMS
+
+bp = Blueprint("sources", __name__, url_prefix="/admin/sources")
+
+NUMERIC_SETTINGS = ("rec_slots", "rec_half_life_hours", "rec_fallback_threshold",
+                    "rec_window_hours", "comment_target", "crosspost_window_hours")
+
+
+def _config():
+    return current_app.extensions["diaryboost.config"]
+
+
+def _page(status: int = 200, **extra):
+    return render_template(
+        "sources/index.html", sites=source_service.list_sites(get_db()),
+        platforms=PLATFORMS, feed_kinds=FEED_KINDS, health=source_service.feed_health,
+        failures_to_flag=_config().POLL_FAILURES_TO_FLAG, form=request.form, **extra,
+    ), status
+
+
+def _done(message: str, anchor: str | None = None):
+    commit()
+    flash(message, "success")
+    return redirect(url_for(".index", _anchor=anchor), code=303)
+
+
+def _refused(err: DomainError):
+    # Re-render rather than redirect, so the typed values stay in the forms.
+    get_db().rollback()
+    flash(err.message, "error")
+    return _page(err.status)
+
+
+@bp.route("/", methods=["GET"])
+@role_required("admin")
+def index():
+    return _page()
+
+
+@bp.route("/sites", methods=["POST"])
+@role_required("admin")
+def add_site():
+    form = request.form
+    try:
+        site = source_service.add_site(
+            get_db(), slug=form.get("slug", ""), name=form.get("name", ""),
+            base_url=form.get("base_url", ""), platform=form.get("platform", ""),
+            now=clock.now())
+    except DomainError as err:
+        return _refused(err)
+    return _done(f"Added site {site.name} with {len(site.feeds)} feed(s).", f"site-{site.id}")
+
+
+@bp.route("/sites/<int:site_id>/settings", methods=["POST"])
+@role_required("admin")
+def site_settings(site_id: int):
+    settings = {name: request.form.get(name, "") for name in NUMERIC_SETTINGS}
+    settings["enabled"] = "enabled" in request.form
+    try:
+        site = source_service.update_site_settings(get_db(), site_id, **settings)
+    except DomainError as err:
+        return _refused(err)
+    return _done(f"Saved settings for {site.name}.", f"site-{site.id}")
+
+
+@bp.route("/feeds", methods=["POST"])
+@role_required("admin")
+def add_feed():
+    form = request.form
+    try:
+        feed = source_service.add_feed(get_db(), site_slug=form.get("site", ""),
+                                       url=form.get("url", ""),
+                                       kind=form.get("kind") or "diaries", now=clock.now())
+    except DomainError as err:
+        return _refused(err)
+    return _done(f"Subscribed to {feed.url}; it will be polled shortly.", f"feed-{feed.id}")
+
+
+@bp.route("/feeds/<int:feed_id>/enabled", methods=["POST"])
+@role_required("admin")
+def set_enabled(feed_id: int):
+    enabled = request.form.get("enabled") == "1"
+    try:
+        feed = source_service.set_feed_enabled(get_db(), feed_id, enabled,
+                                               request.form.get("reason"), now=clock.now())
+    except DomainError as err:
+        return _refused(err)
+    state = "enabled and due now" if feed.enabled else "disabled"
+    return _done(f"Feed {feed.url} {state}.", f"feed-{feed.id}")
+
+
+@bp.route("/feeds/<int:feed_id>/poll", methods=["POST"])
+@role_required("admin")
+def poll(feed_id: int):
+    from app.services.polling import poll_now
+
+    source_service.get_feed(get_db(), feed_id)  # a clear 404 before any network work
+    get_db().rollback()  # poll_now works in its own transaction; release ours first
+    outcome = poll_now(_config(), session_factory(), feed_id, clock.now())
+    category = "error" if getattr(outcome, "error", None) else "success"
+    flash(f"Polled feed {feed_id}: {describe_outcome(outcome)}", category)
+    return redirect(url_for(".index", _anchor=f"feed-{feed_id}"), code=303)
+
+
+def describe_outcome(outcome) -> str:
+    """One line for a PollOutcome, whatever optional fields it carries."""
+    summary = getattr(outcome, "summary", None)
+    if callable(summary):
+        return summary()
+    parts = []
+    for name in ("outcome", "status", "http_status", "new_count", "updated_count", "error"):
+        value = getattr(outcome, name, None)
+        if value not in (None, ""):
+            parts.append(f"{name.replace('_', ' ')} {value}")
+    return ", ".join(parts) or str(outcome)
+
+
+@bp.route("/opml", methods=["POST"])
+@role_required("admin")
+def import_opml():
+    upload = request.files.get("opml")
+    try:
+        if upload is None or not upload.filename:
+            raise ValidationError("Choose an OPML file to import")
+        report = source_service.import_opml(get_db(), upload.read(),
+                                            request.form.get("site", ""), clock.now())
+    except DomainError as err:
+        return _refused(err)
+    message = f"OPML: imported {len(report)} feed(s)"
+    if report.skipped:
+        message += f"; skipped {len(report.skipped)} already subscribed"
+    return _done(message + ".")
+
+
+@bp.route("/opml", methods=["GET"])
+@role_required("admin")
+def export_opml():
+    data = source_service.export_opml(get_db(), clock.now())
+    return Response(data, mimetype="text/x-opml", headers={
+        "Content-Disposition": "attachment; filename=diaryboost-feeds.opml"})

@@ -1,0 +1,90 @@
+"""Topic rules (admin): the weighted phrases that tag health-care diaries, and a test box."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from app import clock
+from app.auth_tools import role_required
+from app.db import commit, get_db
+from app.errors import DomainError
+from app.services import topics as topic_service
+from models import RULE_FIELDS
+
+bp = Blueprint("topics", __name__, url_prefix="/admin/topics")
+
+
+def _page(status: int = 200, match=None):
+    return render_template("topics/index.html", rules=topic_service.list_rules(get_db()),
+                           fields=RULE_FIELDS, form=request.form, match=match), status
+
+
+def _changed(message: str):
+    """After any rule change: re-tag stored diaries, commit once, say what happened."""
+    changed = topic_service.retag(get_db())
+    commit()
+    flash(f"{message} Re-tagged diaries: {changed} changed.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+def _refused(err: DomainError):
+    get_db().rollback()
+    flash(err.message, "error")
+    return _page(err.status)
+
+
+@bp.route("/", methods=["GET"])
+@role_required("admin")
+def index():
+    return _page()
+
+
+@bp.route("/", methods=["POST"])
+@role_required("admin")
+def add():
+    form = request.form
+    try:
+        rule = topic_service.add_rule(get_db(), phrase=form.get("phrase", ""),
+                                      weight=form.get("weight", ""),
+                                      field=form.get("field", "any"),
+                                      note=form.get("note"), now=clock.now())
+    except DomainError as err:
+        return _refused(err)
+    return _changed(f"Added rule “{rule.phrase}” ({rule.field}, weight {rule.weight:g}).")
+
+
+@bp.route("/<int:rule_id>", methods=["POST"])
+@role_required("admin")
+def edit(rule_id: int):
+    form = request.form
+    try:
+        rule = topic_service.update_rule(get_db(), rule_id, phrase=form.get("phrase"),
+                                         weight=form.get("weight"), field=form.get("field"))
+    except DomainError as err:
+        return _refused(err)
+    return _changed(f"Saved rule “{rule.phrase}”.")
+
+
+@bp.route("/<int:rule_id>/enabled", methods=["POST"])
+@role_required("admin")
+def set_enabled(rule_id: int):
+    try:
+        rule = topic_service.set_rule_enabled(get_db(), rule_id,
+                                              request.form.get("enabled") == "1")
+    except DomainError as err:
+        return _refused(err)
+    return _changed(f"Rule “{rule.phrase}” {'enabled' if rule.enabled else 'disabled'}.")
+
+
+@bp.route("/test", methods=["POST"])
+@role_required("admin")
+def test():
+    form = request.form
+    try:
+        match = topic_service.try_score(get_db(), form.get("title", ""),
+                                        topic_service.split_tags(form.get("tags", "")),
+                                        form.get("body", ""))
+    except DomainError as err:
+        flash(err.message, "error")
+        return _page(err.status)
+    return _page(match=match)
