@@ -7,7 +7,7 @@ import importlib
 from flask import Flask
 
 # Feature areas, each a module in app/views exposing ``bp``. Listed here, in nav order.
-FEATURE_MODULES: list[str] = ["boost", "sources", "topics", "team", "shifts"]
+FEATURE_MODULES: list[str] = ["sources", "topics", "team"]
 
 
 def register_feature_blueprints(app: Flask) -> None:
