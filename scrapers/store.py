@@ -1,0 +1,341 @@
+"""Store: the only database writes of the intake. Callers own the transaction.
+
+Everything here adds/updates and flushes inside the caller's session; ``poll_feed`` opens
+one session per feed *after* the fetch and commits once, so a feed's diaries, its feed row
+and its poll log land together or not at all.
+
+Hot path: a poll of a 50-entry feed is one SELECT for the existing guids, one multi-row
+INSERT for the new diaries, one executemany UPDATE for the changed ones and one UPDATE for
+``last_seen_at`` of the rest; no ORM objects are built for diaries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from models import Diary, DiaryMetric, TopicRule
+from scrapers import crosspost
+from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TopicMatch, html_to_text
+from scrapers.types import DiaryCounts, EntryData
+
+log = logging.getLogger(__name__)
+
+# Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
+CHUNK = 500
+# While a diary is young an observation is kept at least this often, even when its
+# counts did not move: "no new recs in the last hour" is itself what the ranking needs.
+METRIC_HEARTBEAT = timedelta(hours=1)
+# Reverse cross-post links (a stored diary's summary links a new one) need a text scan;
+# it is skipped for a batch bigger than this (a feed's first poll), where author + title
+# matching and forward links still apply.
+REVERSE_LINK_BATCH = 20
+
+# Column limits, so a huge title from a hostile feed cannot fail the whole transaction.
+_MAX = {"guid": 1024, "url": 2000, "title": 1000, "author": 200}
+
+
+@dataclass(frozen=True)
+class TaggedEntry:
+    entry: EntryData
+    match: TopicMatch
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    new_ids: tuple[int, ...] = ()
+    updated_ids: tuple[int, ...] = ()
+    unchanged: int = 0
+
+    @property
+    def new_count(self) -> int:
+        return len(self.new_ids)
+
+    @property
+    def updated_count(self) -> int:
+        return len(self.updated_ids)
+
+
+def tag_entries(entries: Iterable[EntryData], rules: CompiledRules) -> list[TaggedEntry]:
+    """Score each entry (pure): title, tags and the summary's visible text."""
+    return [TaggedEntry(e, rules.score(e.title, e.tags, html_to_text(e.summary_html)))
+            for e in entries]
+
+
+def load_rules(session: Session) -> list[Rule]:
+    """The enabled TopicRule rows; DEFAULT_RULES while the table has never been seeded."""
+    rows = session.execute(select(TopicRule.phrase, TopicRule.weight, TopicRule.field,
+                                  TopicRule.enabled).order_by(TopicRule.id)).all()
+    if not rows:
+        return list(DEFAULT_RULES)
+    return [Rule(phrase, weight, field) for phrase, weight, field, enabled in rows if enabled]
+
+
+def _cut(value: str | None, name: str) -> str | None:
+    return value[: _MAX[name]] if value is not None else None
+
+
+def _content_hash(entry: EntryData) -> str:
+    if entry.content_hash:
+        return entry.content_hash
+    digest = hashlib.sha256()
+    for part in (entry.title, entry.url, entry.author or "", entry.summary_html,
+                 "\x00".join(entry.tags)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _chunks(items: Sequence, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _existing(session: Session, site_id: int, guids: Sequence[str]) -> dict[str, tuple]:
+    found: dict[str, tuple] = {}
+    for chunk in _chunks(guids):
+        for row in session.execute(select(Diary.guid, Diary.id, Diary.content_hash,
+                                          Diary.published_at)
+                                   .where(Diary.site_id == site_id, Diary.guid.in_(chunk))):
+            found[row.guid] = (row.id, row.content_hash, row.published_at)
+    return found
+
+
+def _values(item: TaggedEntry, now: datetime) -> dict:
+    e = item.entry
+    return {"url": _cut(e.url, "url"), "title": _cut(e.title or "(untitled)", "title"),
+            "author": _cut(e.author, "author"), "summary_html": e.summary_html or "",
+            "tags": list(e.tags), "topic_score": item.match.score,
+            "topic_terms": list(item.match.terms), "content_hash": _content_hash(e),
+            "last_seen_at": now}
+
+
+def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], now: datetime,
+                  *, crosspost_window_hours: float = 48.0) -> StoreResult:
+    """Upsert a feed's entries by (site, guid): insert new ones, update changed ones.
+
+    A changed entry (different content hash) gets its new title, summary, tags and topic
+    score; ``first_seen_at`` is kept. Every entry seen gets ``last_seen_at = now``. New and
+    changed diaries are then matched against other sites for cross-post groups.
+    """
+    by_guid: dict[str, TaggedEntry] = {}
+    for item in items:
+        guid = _cut(item.entry.guid or item.entry.url, "guid")
+        if guid:
+            by_guid[guid] = item  # a feed listing one guid twice: the last copy wins
+    if not by_guid:
+        return StoreResult()
+    existing = _existing(session, site_id, list(by_guid))
+    new_rows, changed_rows, unchanged_ids = [], [], []
+    for guid, item in by_guid.items():
+        values = _values(item, now)
+        if guid not in existing:
+            values.update(site_id=site_id, guid=guid, first_seen_at=now,
+                          published_at=item.entry.published_at or now)
+            new_rows.append(values)
+        elif existing[guid][1] != values["content_hash"]:
+            values["id"] = existing[guid][0]
+            values["published_at"] = item.entry.published_at or existing[guid][2]
+            changed_rows.append(values)
+        else:
+            unchanged_ids.append(existing[guid][0])
+    new_ids = _insert_new(session, site_id, new_rows, changed_rows, unchanged_ids)
+    if changed_rows:
+        session.execute(update(Diary), changed_rows)
+    for chunk in _chunks(unchanged_ids):
+        session.execute(update(Diary).where(Diary.id.in_(chunk)).values(last_seen_at=now)
+                        .execution_options(synchronize_session=False))
+    updated_ids = tuple(row["id"] for row in changed_rows)
+    link_crossposts(session, site_id, [*new_ids, *updated_ids], now,
+                    window_hours=crosspost_window_hours, new_count=len(new_ids))
+    session.flush()
+    return StoreResult(tuple(new_ids), updated_ids, len(unchanged_ids))
+
+
+def _insert_new(session, site_id, new_rows, changed_rows, unchanged_ids) -> list[int]:
+    if not new_rows:
+        return []
+    try:
+        with session.begin_nested():
+            result = session.execute(
+                insert(Diary).returning(Diary.id, sort_by_parameter_order=True), new_rows)
+            return list(result.scalars())
+    except IntegrityError:
+        # Another writer stored some of these guids between our SELECT and INSERT (the
+        # unique constraint is the guard). Re-read and treat those as updates.
+        log.info("concurrent insert on site %s; retrying row by row", site_id)
+    existing = _existing(session, site_id, [row["guid"] for row in new_rows])
+    ids = []
+    for row in new_rows:
+        if row["guid"] in existing:
+            diary_id, content_hash, _ = existing[row["guid"]]
+            if content_hash != row["content_hash"]:
+                changed = {k: v for k, v in row.items()
+                           if k not in ("site_id", "guid", "first_seen_at")}
+                changed_rows.append({**changed, "id": diary_id})
+            else:
+                unchanged_ids.append(diary_id)
+        else:
+            ids.append(session.execute(insert(Diary).returning(Diary.id), row).scalar_one())
+    return ids
+
+
+# Cross-posts ---------------------------------------------------------------------------
+
+def _candidates(session: Session, where) -> list[crosspost.Candidate]:
+    rows = session.execute(select(Diary.id, Diary.site_id, Diary.author, Diary.title,
+                                  Diary.url, Diary.summary_html, Diary.crosspost_group_id)
+                           .where(where))
+    return [crosspost.Candidate(*row) for row in rows]
+
+
+def _url_variants(normalised: str) -> list[str]:
+    out = []
+    for scheme in ("https://", "http://"):
+        for www in ("", "www."):
+            for slash in ("", "/"):
+                out.append(f"{scheme}{www}{normalised}{slash}")
+    return out
+
+
+def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], now: datetime,
+                    *, window_hours: float = 48.0, new_count: int = 0) -> int:
+    """Put ``diary_ids`` (all on ``site_id``) into cross-post groups with their copies on
+    other sites published within ``window_hours``. Returns how many diaries were grouped."""
+    if not diary_ids or window_hours <= 0:
+        return 0
+    mine: list[crosspost.Candidate] = []
+    published: list[datetime] = []
+    for chunk in _chunks(list(diary_ids)):
+        mine += _candidates(session, Diary.id.in_(chunk))
+        published += session.scalars(select(Diary.published_at).where(Diary.id.in_(chunk)))
+    low, high = (min(published), max(published)) if published else (now, now)
+    window = timedelta(hours=window_hours)
+    in_window = and_(Diary.site_id != site_id, Diary.published_at >= low - window,
+                     Diary.published_at <= high + window)
+    clauses = []
+    authors = {m.author for m in mine if m.author}
+    if authors:
+        variants = authors | {a.lower() for a in authors}
+        clauses.append(Diary.author.in_(sorted(variants)[:CHUNK]))
+    links = set().union(*(crosspost.linked_urls(m.summary_html) for m in mine))
+    if links:
+        urls = [v for link in sorted(links)[:100] for v in _url_variants(link)]
+        clauses.append(Diary.url.in_(urls))
+    if mine and new_count <= REVERSE_LINK_BATCH:
+        host = (urlsplit(mine[0].url).hostname or "").removeprefix("www.")
+        if host:
+            clauses.append(Diary.summary_html.like(f"%{host}%"))
+    if not clauses:
+        return 0
+    others = _candidates(session, and_(in_window, or_(*clauses)))
+    if not others:
+        return 0
+    grouped = 0
+    for me in mine:
+        found = crosspost.matches(me, others)
+        if not found:
+            continue
+        gid = crosspost.group_id_for(me.diary_id, found)
+        ids = {me.diary_id, *(o.diary_id for o in found)}
+        old_groups = {g for g in [me.group_id, *(o.group_id for o in found)] if g is not None}
+        condition = Diary.id.in_(sorted(ids))
+        if old_groups:
+            condition = or_(condition, Diary.crosspost_group_id.in_(sorted(old_groups)))
+        session.execute(update(Diary).where(condition).values(crosspost_group_id=gid)
+                        .execution_options(synchronize_session=False))
+        grouped += 1
+        # Later diaries in this batch must see the merged group.
+        others = [crosspost.Candidate(o.diary_id, o.site_id, o.author, o.title, o.url,
+                                      o.summary_html,
+                                      gid if o.diary_id in ids or o.group_id in old_groups
+                                      else o.group_id) for o in others]
+    return grouped
+
+
+# Counts --------------------------------------------------------------------------------
+
+def record_counts(session: Session, diary_id: int, counts: DiaryCounts, now: datetime) -> bool:
+    """Store one observation of a diary's counts; True when a DiaryMetric row was added.
+
+    A row is appended when the counts changed since the last one, or when the last one is
+    an hour old (the caller only observes diaries still inside their rec-list window).
+    A count the page did not show keeps its previous value.
+    """
+    diary = session.execute(select(Diary.recommends, Diary.comments)
+                            .where(Diary.id == diary_id)).one_or_none()
+    if diary is None:
+        return False
+    recs = max(0, counts.recommends) if counts.recommends is not None else diary.recommends
+    comments = max(0, counts.comments) if counts.comments is not None else diary.comments
+    last = session.execute(select(DiaryMetric.observed_at, DiaryMetric.recommends,
+                                  DiaryMetric.comments)
+                           .where(DiaryMetric.diary_id == diary_id)
+                           .order_by(DiaryMetric.observed_at.desc()).limit(1)).one_or_none()
+    add = last is None or (last.recommends, last.comments) != (recs, comments) \
+        or now - last.observed_at >= METRIC_HEARTBEAT
+    if add:
+        session.add(DiaryMetric(diary_id=diary_id, observed_at=now, recommends=recs,
+                                comments=comments))
+    session.execute(update(Diary).where(Diary.id == diary_id)
+                    .values(recommends=recs, comments=comments, counts_checked_at=now)
+                    .execution_options(synchronize_session=False))
+    session.flush()
+    return add
+
+
+def set_rec_list(session: Session, site_id: int, urls: Iterable[str]) -> int:
+    """Mark the site's diaries on its Recommended list (by URL) and clear the others.
+
+    Call it only with a list actually read: an unreadable page must not empty the list."""
+    wanted = {crosspost.normalise_url(u) for u in urls}
+    variants = [v for u in sorted(wanted)[:CHUNK // 8] for v in _url_variants(u)]
+    on = set(session.scalars(select(Diary.id).where(Diary.site_id == site_id,
+                                                    Diary.url.in_(variants))))
+    session.execute(update(Diary).where(Diary.site_id == site_id, Diary.on_rec_list.is_(True),
+                                        Diary.id.not_in(sorted(on) or [-1]))
+                    .values(on_rec_list=False).execution_options(synchronize_session=False))
+    if on:
+        session.execute(update(Diary).where(Diary.id.in_(on)).values(on_rec_list=True)
+                        .execution_options(synchronize_session=False))
+    session.flush()
+    return len(on)
+
+
+# Re-tagging ----------------------------------------------------------------------------
+
+def retag(session: Session, rules: CompiledRules, batch: int = 1000) -> int:
+    """Re-score every stored diary with ``rules``; returns how many changed score or terms."""
+    changes = []
+    last_id = 0
+    while True:
+        rows = session.execute(select(Diary.id, Diary.title, Diary.tags, Diary.summary_html,
+                                      Diary.topic_score, Diary.topic_terms)
+                               .where(Diary.id > last_id).order_by(Diary.id).limit(batch)).all()
+        if not rows:
+            break
+        last_id = rows[-1].id
+        for row in rows:
+            match = rules.score(row.title, row.tags or [], html_to_text(row.summary_html or ""))
+            if match.score != row.topic_score or list(match.terms) != list(row.topic_terms or []):
+                changes.append({"id": row.id, "topic_score": match.score,
+                                "topic_terms": list(match.terms)})
+    for chunk in _chunks(changes, CHUNK):
+        session.execute(update(Diary), chunk)
+    session.flush()
+    return len(changes)
+
+
+def count_diaries(session: Session, site_id: int | None = None) -> int:
+    query = select(func.count(Diary.id))
+    if site_id is not None:
+        query = query.where(Diary.site_id == site_id)
+    return session.scalar(query) or 0
