@@ -7,7 +7,9 @@ import importlib
 from flask import Flask
 
 # Feature areas, each a module in app/views exposing ``bp``. Listed here, in nav order.
-FEATURE_MODULES: list[str] = ["sources", "topics", "team"]
+FEATURE_MODULES: list[str] = [
+    "sources", "topics", "team", "boost", "profile", "api", "feeds",
+]
 
 
 def register_feature_blueprints(app: Flask) -> None:

@@ -1,0 +1,91 @@
+"""Logging what a teammate did for a diary: recommended, commented, cross-posted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict, NotFound, ValidationError
+from models import ACTION_KINDS, Action, Diary, Site, User
+
+KIND_LABELS = {"recommend": "recommended", "comment": "commented", "crosspost": "cross-posted"}
+
+
+def is_web_url(url: str | None) -> bool:
+    """True for absolute http(s) URLs with a host: the only links we ever put in a page."""
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def log_action(session: Session, *, user: User, diary_id: int, kind: str,
+               target_site_slug: str | None = None, url: str | None = None,
+               now: datetime) -> Action:
+    """Record that ``user`` did ``kind`` for the diary; flushes, the caller commits.
+
+    Recommends and comments target the diary's own site. A cross-post needs an enabled
+    target site other than the diary's own and the http(s) URL of the new post.
+    Raises NotFound (no such diary), ValidationError (bad kind, site or URL) and
+    Conflict when the same action was already logged (the unique key user+diary+kind+site).
+    """
+    if kind not in ACTION_KINDS:
+        raise ValidationError(f"Unknown action {kind!r}; use one of {', '.join(ACTION_KINDS)}")
+    diary = session.get(Diary, diary_id)
+    if diary is None:
+        raise NotFound(f"No diary with id {diary_id}")
+    target_id, clean_url = diary.site_id, None
+    if kind == "crosspost":
+        target_id, clean_url = _crosspost_target(session, diary, target_site_slug, url)
+    duplicate = session.scalar(select(Action.id).where(
+        Action.user_id == user.id, Action.diary_id == diary.id, Action.kind == kind,
+        Action.target_site_id == target_id))
+    if duplicate is not None:
+        raise Conflict(f"Already logged: you {KIND_LABELS[kind]} this diary.")
+    action = Action(user_id=user.id, diary_id=diary.id, kind=kind, target_site_id=target_id,
+                    url=clean_url, at=now)
+    # A savepoint, so a double click racing past the check above becomes a Conflict
+    # instead of poisoning the request's transaction.
+    try:
+        with session.begin_nested():
+            session.add(action)
+    except IntegrityError:
+        raise Conflict(f"Already logged: you {KIND_LABELS[kind]} this diary.") from None
+    return action
+
+
+def _crosspost_target(session: Session, diary: Diary, slug: str | None,
+                      url: str | None) -> tuple[int, str]:
+    slug = (slug or "").strip()
+    if not slug:
+        raise ValidationError("Choose the site you cross-posted to.")
+    site = session.scalar(select(Site).where(Site.slug == slug))
+    if site is None or not site.enabled:
+        raise ValidationError(f"{slug!r} is not a site we follow.")
+    if site.id == diary.site_id:
+        raise ValidationError("A cross-post goes to another site than the diary's own.")
+    url = (url or "").strip()
+    if not is_web_url(url) or len(url) > 2000:
+        raise ValidationError("Give the address (http:// or https://) of the cross-post.")
+    return site.id, url
+
+
+def recent_actions(session: Session, since: datetime, limit: int = 500) -> list:
+    """The team's actions since ``since``, newest first, with who and where (for coordinators).
+
+    Rows have diary_id, diary_title, user, kind, target_site, url, at.
+    """
+    return list(session.execute(
+        select(Action.diary_id, Diary.title.label("diary_title"),
+               User.display_name.label("user"), Action.kind,
+               Site.slug.label("target_site"), Action.url, Action.at)
+        .join(Diary, Diary.id == Action.diary_id).join(User, User.id == Action.user_id)
+        .join(Site, Site.id == Action.target_site_id)
+        .where(Action.at >= since).order_by(Action.at.desc(), Action.id.desc()).limit(limit)))

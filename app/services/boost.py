@@ -1,0 +1,390 @@
+"""Boost today: which live health-care diaries need what now, for one teammate.
+
+load (a handful of queries: sites, live diaries, their last 48 h of counts in one query,
+team actions, cross-post groups) → ``app.ranking.rank`` (pure) → rows for the page, the
+API and the Atom feed. The diary page's breakdown (``diary_detail``) uses the same loader
+and ``ranking.assess``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import ranking
+from app.errors import NotFound, ValidationError
+from app.services.actions import is_web_url
+from app.services.shift_status import ShiftNow, current_shift
+from models import Action, Diary, DiaryMetric, Site, User
+
+NEED_KINDS = ("recommend", "comment", "crosspost")
+NEED_LABELS = {"recommend": "Recs", "comment": "Comments", "crosspost": "Cross-post"}
+# The ranking model wants the last 48 h of polls; older recs are spread from publication.
+METRIC_HOURS = 48
+PAGE_LIMIT = 50
+
+Point = tuple[datetime, int]
+
+
+@dataclass(frozen=True)
+class SiteOption:
+    id: int
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class BoostRow:
+    diary_id: int
+    title: str
+    url: str | None  # only http(s) links; None means "show the title as text"
+    site_id: int
+    site_slug: str
+    site_name: str
+    author: str | None
+    published_at: datetime
+    recommends: int
+    comments: int
+    rec_points: tuple[Point, ...]
+    com_points: tuple[Point, ...]
+    needs: tuple[ranking.Need, ...]
+    priority: float
+    team_actions: int
+    teammates: int  # distinct teammates who logged something here
+    mine: frozenset[str]  # action kinds the viewer logged
+    crosspost_options: tuple[SiteOption, ...]  # sites the viewer may still log a cross-post to
+    on_shift: bool = False
+
+    @property
+    def need_kinds(self) -> tuple[str, ...]:
+        return tuple(n.kind for n in self.needs)
+
+
+@dataclass(frozen=True)
+class BoostPage:
+    rows: list[BoostRow]
+    total: int  # rows matching the filters before the page limit
+    sites: list[SiteOption]
+    site: str | None
+    need: str | None
+    shift: ShiftNow | None
+    generated_at: datetime
+
+
+@dataclass
+class _Live:
+    """Everything ``rank`` needs, loaded in a fixed number of queries."""
+
+    sites: dict[int, Site]
+    settings: dict[str, ranking.SiteSettings]
+    diaries: list = field(default_factory=list)  # Row(id, site_id, title, ...)
+    observations: dict[int, list[ranking.Observation]] = field(default_factory=dict)
+    actions: list = field(default_factory=list)  # Row(diary_id, user_id, kind, target_site_id)
+    group_sites: dict[int, set[int]] = field(default_factory=dict)
+
+
+def site_settings(site: Site) -> ranking.SiteSettings:
+    return ranking.SiteSettings(
+        slug=site.slug, name=site.name, rec_slots=site.rec_slots,
+        half_life_hours=site.rec_half_life_hours,
+        fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
+        crosspost_window_hours=site.crosspost_window_hours,
+        rec_window_hours=site.rec_window_hours, enabled=site.enabled)
+
+
+def _window_hours(site: Site) -> float:
+    return max(site.rec_window_hours, site.crosspost_window_hours,
+               ranking.COMMENT_WINDOW_HOURS)
+
+
+def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _Live:
+    sites = {s.id: s for s in session.scalars(select(Site).order_by(Site.name))}
+    live = _Live(sites=sites, settings={s.slug: site_settings(s) for s in sites.values()})
+    wanted = [s for s in sites.values() if s.enabled
+              and (only_site_id is None or s.id == only_site_id)]
+    if not wanted:
+        return live
+    cutoff = now - timedelta(hours=max(_window_hours(s) for s in wanted))
+    # On-topic diaries, plus those on a scraped rec list: those set the site's bar.
+    live_ids = (select(Diary.id)
+                .where(Diary.site_id.in_([s.id for s in wanted]),
+                       Diary.published_at >= cutoff,
+                       (Diary.topic_score > 0) | Diary.on_rec_list.is_(True)))
+    live.diaries = session.execute(
+        select(Diary.id, Diary.site_id, Diary.title, Diary.url, Diary.author,
+               Diary.published_at, Diary.topic_score, Diary.recommends, Diary.comments,
+               Diary.crosspost_group_id, Diary.on_rec_list)
+        .where(Diary.id.in_(live_ids))
+    ).all()
+    if not live.diaries:
+        return live
+    observations: dict[int, list[ranking.Observation]] = defaultdict(list)
+    for diary_id, at, recs, comments in session.execute(
+            select(DiaryMetric.diary_id, DiaryMetric.observed_at, DiaryMetric.recommends,
+                   DiaryMetric.comments)
+            .where(DiaryMetric.diary_id.in_(live_ids),
+                   DiaryMetric.observed_at >= now - timedelta(hours=METRIC_HOURS))
+            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)):
+        observations[diary_id].append(ranking.Observation(at, recs, comments))
+    live.observations = observations
+    live.actions = session.execute(
+        select(Action.diary_id, Action.user_id, Action.kind, Action.target_site_id)
+        .where(Action.diary_id.in_(live_ids))).all()
+    groups = {d.crosspost_group_id for d in live.diaries if d.crosspost_group_id is not None}
+    if groups:
+        for group_id, site_id in session.execute(
+                select(Diary.crosspost_group_id, Diary.site_id)
+                .where(Diary.crosspost_group_id.in_(groups))):
+            live.group_sites.setdefault(group_id, set()).add(site_id)
+    return live
+
+
+def _scraped_bars(live: _Live, now: datetime) -> dict[str, float | None]:
+    """Lowest aged score on each scraped rec list, for sites whose list we scrape."""
+    bars: dict[str, float | None] = {}
+    for d in live.diaries:
+        site = live.sites[d.site_id]
+        if not d.on_rec_list or site.rec_list_checked_at is None:
+            continue
+        score = ranking.aged_score(live.observations.get(d.id, ()), now,
+                                   site.rec_half_life_hours, d.published_at)
+        current = bars.get(site.slug)
+        bars[site.slug] = score if current is None else min(current, score)
+    return bars
+
+
+def _inputs(live: _Live) -> list[ranking.DiaryInput]:
+    actions_by_diary: dict[int, int] = defaultdict(int)
+    for a in live.actions:
+        actions_by_diary[a.diary_id] += 1
+    crossposts = defaultdict(set)
+    for a in live.actions:
+        if a.kind == "crosspost" and a.target_site_id in live.sites:
+            crossposts[a.diary_id].add(live.sites[a.target_site_id].slug)
+    inputs = []
+    for d in live.diaries:
+        covered = {live.sites[i].slug for i in live.group_sites.get(d.crosspost_group_id, ())
+                   if i in live.sites} | crossposts[d.id]
+        inputs.append(ranking.DiaryInput(
+            diary_id=d.id, site_slug=live.sites[d.site_id].slug, published_at=d.published_at,
+            topic_score=d.topic_score, observations=live.observations.get(d.id, ()),
+            team_actions=actions_by_diary[d.id], crossposted_to=frozenset(covered)))
+    return inputs
+
+
+def _shift_matches(shift: ShiftNow | None, site_id: int, kinds: Iterable[str]) -> tuple[int, int]:
+    if shift is None:
+        return (0, 0)
+    site_ok = shift.site_id is None or shift.site_id == site_id
+    focus_ok = shift.focus == "any" or shift.focus in kinds
+    return (0 if site_ok else 1, 0 if focus_ok else 1)
+
+
+def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
+          shift: ShiftNow | None) -> list[BoostRow]:
+    diaries = {d.id: d for d in live.diaries}
+    per_diary: dict[int, list] = defaultdict(list)
+    for a in live.actions:
+        per_diary[a.diary_id].append(a)
+    enabled = [s for s in live.sites.values() if s.enabled]
+    rows = []
+    for r in ranked:
+        d = diaries[r.diary_id]
+        site = live.sites[d.site_id]
+        acts = per_diary[d.id]
+        mine = [a for a in acts if a.user_id == user.id]
+        my_targets = {a.target_site_id for a in mine if a.kind == "crosspost"}
+        needs = r.needs
+        if shift is not None and shift.focus != "any":
+            # The shift's focus first: that is the button the teammate came to press.
+            needs = tuple(sorted(needs, key=lambda n: n.kind != shift.focus))
+        obs = live.observations.get(d.id, ())
+        site_ok, focus_ok = _shift_matches(shift, d.site_id, (n.kind for n in needs))
+        rows.append(BoostRow(
+            diary_id=d.id, title=d.title, url=d.url if is_web_url(d.url) else None,
+            site_id=site.id, site_slug=site.slug, site_name=site.name, author=d.author,
+            published_at=d.published_at, recommends=d.recommends, comments=d.comments,
+            rec_points=tuple((o.at, o.recommends) for o in obs),
+            com_points=tuple((o.at, o.comments) for o in obs),
+            needs=needs, priority=r.priority, team_actions=len(acts),
+            teammates=len({a.user_id for a in acts}), mine=frozenset(a.kind for a in mine),
+            crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
+                                    if s.id != site.id and s.id not in my_targets),
+            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0)))
+    return rows
+
+
+def _check_filters(sites: Iterable[Site], site: str | None, need: str | None) -> Site | None:
+    if need is not None and need not in NEED_KINDS:
+        raise ValidationError(f"Unknown need {need!r}; use one of {', '.join(NEED_KINDS)}")
+    if site is None:
+        return None
+    for s in sites:
+        if s.slug == site and s.enabled:
+            return s
+    raise ValidationError(f"Unknown site {site!r}")
+
+
+def boost_list(session: Session, user: User, now: datetime, site: str | None = None,
+               need: str | None = None, limit: int = PAGE_LIMIT) -> BoostPage:
+    """The ranked diaries that need something now, as ``user`` sees them.
+
+    ``site`` (a site slug) and ``need`` (recommend/comment/crosspost) filter the list;
+    unknown values raise ValidationError. During the user's shift the shift's site and
+    focus come first. Rows carry the needs with their one-line reasons, the team's and
+    the user's own actions, and the last 48 h of counts for sparklines.
+    """
+    site = site or None
+    need = need or None
+    chosen = _check_filters(session.scalars(select(Site)), site, need)
+    # A site's bar depends only on its own diaries, so a site filter can load less.
+    live = _load(session, now, chosen.id if chosen else None)
+    ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
+    shift = current_shift(session, user.id, now)
+    rows = _rows(live, ranked, user, shift)
+    if need is not None:
+        rows = [r for r in rows if need in r.need_kinds]
+    if shift is not None:
+        # Stable sort: the ranking order holds within each group.
+        rows.sort(key=lambda r: _shift_matches(shift, r.site_id, r.need_kinds))
+    options = [SiteOption(s.id, s.slug, s.name) for s in live.sites.values() if s.enabled]
+    return BoostPage(rows=rows[:limit], total=len(rows), sites=options, site=site, need=need,
+                     shift=shift, generated_at=now)
+
+
+def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
+    """One diary's row as on Boost today (after an action); its needs are empty when it
+    needs nothing now, and the result is None when the diary is no longer live."""
+    diary = session.get(Diary, diary_id)
+    if diary is None:
+        raise NotFound(f"No diary with id {diary_id}")
+    live = _load(session, now, diary.site_id)
+    ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
+    mine = [r for r in ranked if r.diary_id == diary_id]
+    if not mine:
+        if not any(d.id == diary_id for d in live.diaries):
+            return None
+        # Still live but satisfied (often thanks to the action just logged): show it as done.
+        slug = live.sites[diary.site_id].slug
+        mine = [ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0)]
+    return _rows(live, mine, user, current_shift(session, user.id, now))[0]
+
+
+# The diary page ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ActionView:
+    user_name: str
+    kind: str
+    target_site: str
+    url: str | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CopyView:
+    diary_id: int
+    title: str
+    site_name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class DiaryDetail:
+    diary: Diary
+    site: Site
+    url: str | None
+    times: tuple[datetime, ...]
+    recommends: tuple[int, ...]
+    comments: tuple[int, ...]
+    assessment: ranking.RankedDiary
+    live: bool
+    copies: tuple[CopyView, ...]
+    actions: tuple[ActionView, ...]
+    mine: frozenset[str]
+    crosspost_options: tuple[SiteOption, ...]
+    # (kind, need or None, why there is no such need); one entry per need kind.
+    breakdown: tuple[tuple[str, ranking.Need | None, str | None], ...] = ()
+
+
+def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
+             age_hours: float) -> str:
+    """Why ``ranking.assess`` found no ``kind`` need: the diary page says so in words."""
+    if diary.topic_score <= 0:
+        return "not tagged as a health-care diary"
+    if not site.enabled:
+        return f"{site.name} is switched off"
+    if kind == "recommend":
+        if age_hours >= site.rec_window_hours:
+            return f"older than the {site.rec_window_hours:g} h rec-list window"
+        return "comfortably on the rec list"
+    if kind == "comment":
+        if age_hours >= ranking.COMMENT_WINDOW_HOURS:
+            return f"older than the {ranking.COMMENT_WINDOW_HOURS:g} h comment window"
+        return "has enough comments for its age"
+    if age_hours >= site.crosspost_window_hours:
+        return f"older than the {site.crosspost_window_hours:g} h cross-post window"
+    if a.rec_score <= 0 or a.rec_score < ranking.CROSSPOST_SHARE * a.bar:
+        return "not near the rec list, so not worth cross-posting yet"
+    return "already on every other site we follow"
+
+
+def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> DiaryDetail:
+    """Everything the diary page shows: counts over time, the need breakdown (even when it
+    needs nothing), the cross-post group and who did what."""
+    diary = session.get(Diary, diary_id)
+    if diary is None:
+        raise NotFound(f"No diary with id {diary_id}")
+    site = diary.site
+    metrics = session.execute(
+        select(DiaryMetric.observed_at, DiaryMetric.recommends, DiaryMetric.comments)
+        .where(DiaryMetric.diary_id == diary.id).order_by(DiaryMetric.observed_at)).all()
+    live = _load(session, now, diary.site_id)
+    inputs = {i.diary_id: i for i in _inputs(live)}
+    settings = live.settings[site.slug]
+    scores = [ranking.aged_score(i.observations, now, settings.half_life_hours, i.published_at)
+              for i in inputs.values()]
+    bar = ranking.entry_bar(scores, settings.rec_slots, _scraped_bars(live, now).get(site.slug),
+                            settings.fallback_threshold)
+    own = inputs.get(diary.id) or ranking.DiaryInput(
+        diary_id=diary.id, site_slug=site.slug, published_at=diary.published_at,
+        topic_score=diary.topic_score,
+        observations=[ranking.Observation(at, r, c) for at, r, c in metrics
+                      if at >= now - timedelta(hours=METRIC_HOURS)])
+    assessment = ranking.assess(own, settings, bar, now, live.settings.values())
+    copies = ()
+    if diary.crosspost_group_id is not None:
+        copies = tuple(
+            CopyView(d.id, d.title, s.name, d.url if is_web_url(d.url) else None)
+            for d, s in session.execute(
+                select(Diary, Site).join(Site, Site.id == Diary.site_id)
+                .where(Diary.crosspost_group_id == diary.crosspost_group_id,
+                       Diary.id != diary.id).order_by(Diary.published_at)).all())
+    actions = session.execute(
+        select(Action, User.display_name, Site.name)
+        .join(User, User.id == Action.user_id).join(Site, Site.id == Action.target_site_id)
+        .where(Action.diary_id == diary.id).order_by(Action.at, Action.id)).all()
+    age_hours = max((now - diary.published_at).total_seconds() / 3600, 0.0)
+    found = {n.kind: n for n in assessment.needs}
+    breakdown = tuple(
+        (kind, found.get(kind),
+         None if kind in found else _why_not(kind, diary, site, assessment, age_hours))
+        for kind in NEED_KINDS)
+    mine = [a for a, _, _ in actions if a.user_id == user.id]
+    my_targets = {a.target_site_id for a in mine if a.kind == "crosspost"}
+    return DiaryDetail(
+        diary=diary, site=site, url=diary.url if is_web_url(diary.url) else None,
+        times=tuple(m[0] for m in metrics), recommends=tuple(m[1] for m in metrics),
+        comments=tuple(m[2] for m in metrics), assessment=assessment,
+        live=diary.id in inputs, copies=copies,
+        actions=tuple(ActionView(name, a.kind, target, a.url if is_web_url(a.url) else None,
+                                 a.at) for a, name, target in actions),
+        mine=frozenset(a.kind for a in mine),
+        crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
+                                if s.enabled and s.id != site.id and s.id not in my_targets),
+        breakdown=breakdown)

@@ -1,0 +1,39 @@
+"""A teammate's own settings: time zone, digest, reminders, password."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.auth_tools import verify_password
+from app.errors import PermissionDenied, ValidationError
+from app.services import users as user_service
+from models import User
+
+MAX_REMINDER_MINUTES = 24 * 60
+
+
+def update_preferences(session: Session, user: User, *, timezone: str, digest_opt_in: bool,
+                       shift_reminder_minutes: str | int) -> User:
+    """Validate and save; raises ValidationError naming the field that is wrong."""
+    zone = user_service.check_timezone((timezone or "").strip())
+    try:
+        minutes = int(str(shift_reminder_minutes).strip())
+    except ValueError:
+        raise ValidationError("Shift reminder must be a whole number of minutes") from None
+    if not 0 <= minutes <= MAX_REMINDER_MINUTES:
+        raise ValidationError(f"Shift reminder must be between 0 (off) and "
+                              f"{MAX_REMINDER_MINUTES} minutes")
+    user.timezone = zone
+    user.digest_opt_in = bool(digest_opt_in)
+    user.shift_reminder_minutes = minutes
+    session.flush()
+    return user
+
+
+def change_password(session: Session, user: User, *, current: str, new: str,
+                    confirm: str) -> None:
+    if not verify_password(user.password_hash, current or ""):
+        raise PermissionDenied("Your current password is not right.")
+    if new != confirm:
+        raise ValidationError("The two new passwords differ.")
+    user_service.set_password(session, user, new)

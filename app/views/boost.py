@@ -1,0 +1,81 @@
+"""Boost today (the home page), the diary page, and logging what you did for a diary."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app import clock
+from app.db import commit, get_db
+from app.errors import Conflict, DomainError
+from app.services import boost as boost_service
+from app.services import charts
+from app.services.actions import KIND_LABELS, log_action
+from app.templating import localtime
+
+bp = Blueprint("boost", __name__)
+
+
+@bp.context_processor
+def _helpers():
+    return {"sparkline": charts.sparkline, "need_labels": boost_service.NEED_LABELS,
+            "kind_labels": KIND_LABELS}
+
+
+def _safe_back(target: str | None, default: str) -> str:
+    # Only paths on this site: a form field must not turn into an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+@bp.route("/boost/")
+@login_required
+def today():
+    page = boost_service.boost_list(get_db(), current_user, clock.now(),
+                                    site=request.args.get("site"),
+                                    need=request.args.get("need"))
+    return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"))
+
+
+@bp.route("/diaries/<int:diary_id>")
+@login_required
+def diary(diary_id: int):
+    detail = boost_service.diary_detail(get_db(), current_user, diary_id, clock.now())
+    chart = charts.metrics_chart(detail.times, detail.recommends, detail.comments,
+                                 fmt_time=lambda t: localtime(t, "%a %H:%M"))
+    return render_template("boost/diary.html", d=detail, chart=chart,
+                           back=url_for(".diary", diary_id=diary_id))
+
+
+@bp.route("/diaries/<int:diary_id>/actions", methods=["POST"])
+@login_required
+def act(diary_id: int):
+    """Log an action. Plain forms get a redirect and a flash; boost.js (fetch) gets the
+    re-rendered row to swap in place."""
+    now = clock.now()
+    status = 200
+    try:
+        log_action(get_db(), user=current_user, diary_id=diary_id,
+                   kind=request.form.get("kind", ""),
+                   target_site_slug=request.form.get("target_site"),
+                   url=request.form.get("url"), now=now)
+        commit()
+        notice = ("success", f"Logged: you {KIND_LABELS[request.form['kind']]} this diary. "
+                             "Thanks!")
+    except Conflict as err:
+        notice = ("info", err.message)  # a repeat click is a no-op, not an error
+    except DomainError as err:
+        notice, status = ("error", err.message), err.status
+    back = _safe_back(request.form.get("next"), url_for(".today"))
+    if request.headers.get("X-Requested-With") != "fetch":
+        flash(notice[1], notice[0])
+        return redirect(back, code=303)
+    row = boost_service.boost_row(get_db(), current_user, now, diary_id) \
+        if status != 404 else None
+    html = render_template("boost/_row_response.html", row=row, notice=notice, back=back,
+                           diary_id=diary_id)
+    return html, status, {"X-Boost-Row": "1", "Cache-Control": "no-store"}
