@@ -165,3 +165,22 @@ def week_grid(session: Session, start_day: date, zone: ZoneInfo, days: int = 7) 
                 for day in (start_day + timedelta(days=i) for i in range(days))]
         grids.append(SiteGrid(site.id, site.name, rows))
     return grids
+
+
+@dataclass(frozen=True)
+class CoveragePage:
+    gaps: list[CoverageGap]
+    grids: list[SiteGrid]
+    shifts: list[Shift]  # the next two weeks, cancelled ones included
+    start_day: date
+
+
+def coverage_page(session: Session, zone: ZoneInfo, now: datetime) -> CoveragePage:
+    """Everything the coordinator's planning page shows, for a viewer in ``zone``."""
+    today = now.astimezone(zone).date()
+    week_end = now + timedelta(days=7)
+    return CoveragePage(
+        gaps=worst_covered_hours(session, now, week_end, limit=8),
+        grids=week_grid(session, today, zone),
+        shifts=shifts_between(session, now, now + timedelta(days=14), include_cancelled=True),
+        start_day=today)

@@ -407,3 +407,11 @@ def cancel_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
         change.shifts.append(shift)
     session.flush()
     return change
+
+
+def planning_choices(session: Session) -> tuple[list[Site], list[User]]:
+    """The sites a shift can be for and the active teammates who can be assigned."""
+    sites = list(session.scalars(select(Site).where(Site.enabled.is_(True)).order_by(Site.name)))
+    people = list(session.scalars(select(User).where(User.active.is_(True))
+                                  .order_by(User.display_name)))
+    return sites, people

@@ -1,0 +1,311 @@
+"""Shifts: My shifts (claim/drop), the coordinator's planning page, the iCal feed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from app import clock
+from app.auth_tools import role_required
+from app.db import after_commit, commit, get_db
+from app.errors import DomainError
+from app.forms import EmptyForm
+from app.services import calendar as calendar_service
+from app.services import coverage as coverage_service
+from app.services import shift_mail
+from app.services import shifts as svc
+from app.services.users import user_for_feed_secret
+from models import FOCUSES
+
+bp = Blueprint("shifts", __name__, url_prefix="/shifts")
+
+
+
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+FOCUS_CHOICES = _choices((f, svc.FOCUS_LABELS[f]) for f in FOCUSES)
+REPEAT_CHOICES = _choices([("", "does not repeat"), ("daily", "every day"),
+                           ("weekdays", "every weekday (Mon–Fri)"), ("weekly", "every week")])
+SCOPE_CHOICES = _choices([("one", "only this shift"),
+                          ("future", "this and later shifts of its series")])
+
+
+class ShiftForm(FlaskForm):
+    site_id = SelectField("Site", choices=_choices([("", "Any site")]))
+    day = DateField("Date", validators=[DataRequired()])
+    start = TimeField("Starts", validators=[DataRequired()])
+    end = TimeField("Ends", validators=[DataRequired()])
+    focus = SelectField("Focus", choices=FOCUS_CHOICES, default="any")
+    places = IntegerField("People needed", default=1, validators=[NumberRange(1, 50)])
+    note = TextAreaField("Note", validators=[Length(max=1000)])
+
+
+class CreateForm(ShiftForm):
+    repeat = SelectField("Repeat", choices=REPEAT_CHOICES, default="")
+    count = IntegerField("Times", validators=[Optional(), NumberRange(1, svc.MAX_OCCURRENCES)])
+    until = DateField("Until", validators=[Optional()])
+    assignees = SelectMultipleField("Assign", coerce=int, validators=[Optional()])
+
+
+class EditForm(ShiftForm):
+    scope = SelectField("Apply to", choices=SCOPE_CHOICES, default="one")
+
+
+class ScopeForm(FlaskForm):
+    scope = SelectField("Apply to", choices=SCOPE_CHOICES, default="one")
+
+
+class AssignForm(FlaskForm):
+    user_id = SelectField("Teammate", coerce=int)
+
+
+def _config():
+    return current_app.extensions["diaryboost.config"]
+
+
+def _zone():
+    return svc.zone_of(current_user, _config().TIMEZONE)
+
+
+def _template_helpers() -> dict:
+    return dict(zone=_zone(), focus_labels=svc.FOCUS_LABELS, open_count=svc.open_count,
+                active=svc.active, describe=svc.describe)
+
+
+def _with_choices(form: ShiftForm):
+    sites, people = svc.planning_choices(get_db())
+    form.site_id.choices = _choices([("", "Any site")] + [(str(s.id), s.name) for s in sites])
+    if isinstance(form, CreateForm):
+        form.assignees.choices = _choices((u.id, u.display_name) for u in people)
+    return form, people
+
+
+def _times(form: ShiftForm) -> dict:
+    start = datetime.combine(form.day.data, form.start.data)
+    return dict(site_id=int(form.site_id.data) if form.site_id.data else None,
+                start_local=start, end_local=datetime.combine(form.day.data, form.end.data),
+                zone=_zone(), focus=form.focus.data, places=form.places.data,
+                note=form.note.data)
+
+
+def _commit_and_notify(change: svc.ShiftChange) -> None:
+    """Commit, then tell the affected teammates (never before the commit)."""
+    config = _config()
+    mails = shift_mail.notice_mails(get_db(), config, change.notices)
+    if mails:
+        after_commit(lambda: shift_mail.send_mails(config, mails))
+    commit()
+
+
+# My shifts --------------------------------------------------------------------
+
+@bp.route("/")
+@login_required
+def mine():
+    now = clock.now()
+    db = get_db()
+    feed_url = (url_for(".calendar", feed_secret=current_user.feed_secret, _external=True)
+                if current_user.feed_secret else None)
+    return render_template("shifts/mine.html", mine=svc.my_shifts(db, current_user, now),
+                           open_shifts=svc.open_shifts(db, current_user, now), now=now,
+                           cutoff=_config().SHIFT_DROP_CUTOFF_HOURS, feed_url=feed_url,
+                           action_form=EmptyForm(), **_template_helpers())
+
+
+@bp.route("/<int:shift_id>/claim", methods=["POST"])
+@login_required
+def claim(shift_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            svc.claim(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
+            commit()
+            flash("You're on it: the shift is in your list and your calendar feed.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for(".mine"))
+
+
+@bp.route("/<int:shift_id>/drop", methods=["POST"])
+@login_required
+def drop(shift_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
+                     cutoff_hours=_config().SHIFT_DROP_CUTOFF_HOURS)
+            commit()
+            flash("You dropped that shift; its place is open again.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for(".mine"))
+
+
+@bp.route("/calendar/<feed_secret>.ics")
+def calendar(feed_secret: str):
+    # The secret is the only credential: calendar apps cannot log in.
+    user = user_for_feed_secret(get_db(), feed_secret)
+    if user is None:
+        abort(404)
+    body = calendar_service.user_calendar(get_db(), user, clock.now(), _config().BASE_URL)
+    return Response(body, mimetype="text/calendar",
+                    headers={"Cache-Control": "private, max-age=300",
+                             "Content-Disposition": 'inline; filename="diaryboost-shifts.ics"'})
+
+
+# Planning (coordinators) ----------------------------------------------------------
+
+def _prefilled_create_form() -> CreateForm:
+    # The "plan a shift here" links on the gap list prefill site, date and start.
+    data = {}
+    args = request.args
+    try:
+        if args.get("date"):
+            data["day"] = datetime.strptime(args["date"], "%Y-%m-%d").date()
+        if args.get("start"):
+            start = datetime.strptime(args["start"], "%H:%M")
+            data["start"] = start.time()
+            data["end"] = start.replace(hour=(start.hour + 3) % 24).time()
+    except ValueError:
+        data = {}
+    if args.get("site", "").isdigit():
+        data["site_id"] = args["site"]
+    return CreateForm(data=data)
+
+
+def _coverage(form: CreateForm, status: int = 200):
+    form, people = _with_choices(form)
+    page = coverage_service.coverage_page(get_db(), _zone(), clock.now())
+    return render_template("shifts/coverage.html", page=page, form=form, people=people,
+                           scope_form=ScopeForm(), action_form=EmptyForm(),
+                           now=clock.now(), **_template_helpers()), status
+
+
+@bp.route("/coverage")
+@role_required("coordinator")
+def coverage():
+    return _coverage(_prefilled_create_form())
+
+
+@bp.route("/new", methods=["POST"])
+@role_required("coordinator")
+def create():
+    form, _ = _with_choices(CreateForm())
+    if not form.validate_on_submit():
+        return _coverage(form, 400)
+    try:
+        change = svc.create_shifts(get_db(), by=current_user, repeat=form.repeat.data or None,
+                                   count=form.count.data, until=form.until.data,
+                                   assignee_ids=form.assignees.data or [], now=clock.now(),
+                                   **_times(form))
+    except DomainError as err:
+        get_db().rollback()
+        flash(err.message, "error")
+        return _coverage(form, err.status)
+    _commit_and_notify(change)
+    n = len(change.shifts)
+    flash(f"Created {n} shift{'s' if n > 1 else ''}.", "success")
+    return redirect(url_for(".coverage"))
+
+
+@bp.route("/<int:shift_id>/edit", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit(shift_id: int):
+    shift = svc.get_shift(get_db(), shift_id)
+    zone = _zone()
+    if request.method == "GET":
+        start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
+        form = EditForm(data=dict(site_id=str(shift.site_id or ""), day=start.date(),
+                                  start=start.time(), end=end.time(), focus=shift.focus,
+                                  places=shift.places, note=shift.note or ""))
+    else:
+        form = EditForm()
+    form, _ = _with_choices(form)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            change = svc.update_shifts(get_db(), shift_id, by=current_user,
+                                       scope=form.scope.data, now=clock.now(), **_times(form))
+            _commit_and_notify(change)
+            flash(f"Saved {len(change.shifts)} shift(s).", "success")
+            return redirect(url_for(".coverage"))
+        except DomainError as err:
+            get_db().rollback()
+            flash(err.message, "error")
+            status = err.status
+            shift = svc.get_shift(get_db(), shift_id)
+    elif request.method == "POST":
+        status = 400
+    return render_template("shifts/edit.html", shift=shift, form=form,
+                           **_template_helpers()), status
+
+
+@bp.route("/<int:shift_id>/cancel", methods=["POST"])
+@role_required("coordinator")
+def cancel(shift_id: int):
+    form = ScopeForm()
+    if form.validate_on_submit():
+        try:
+            change = svc.cancel_shifts(get_db(), shift_id, by=current_user,
+                                       scope=form.scope.data, now=clock.now())
+            _commit_and_notify(change)
+            flash(f"Cancelled {len(change.shifts)} shift(s).", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for(".coverage"))
+
+
+@bp.route("/<int:shift_id>/assign", methods=["POST"])
+@role_required("coordinator")
+def assign(shift_id: int):
+    form = AssignForm()
+    form.user_id.choices = _choices((u.id, u.display_name)
+                                    for u in svc.planning_choices(get_db())[1])
+    if form.validate_on_submit():
+        try:
+            change = svc.assign(get_db(), by=current_user, shift_id=shift_id,
+                                user_id=form.user_id.data, now=clock.now())
+            _commit_and_notify(change)
+            flash("Assigned.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    else:
+        flash("Choose a teammate to assign.", "error")
+    return redirect(url_for(".coverage"))
+
+
+@bp.route("/<int:shift_id>/unassign/<int:user_id>", methods=["POST"])
+@role_required("coordinator")
+def unassign(shift_id: int, user_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            change = svc.unassign(get_db(), by=current_user, shift_id=shift_id,
+                                  user_id=user_id, now=clock.now())
+            _commit_and_notify(change)
+            flash("Taken off the shift; the place is open again.", "success")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for(".coverage"))
