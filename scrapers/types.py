@@ -89,10 +89,16 @@ class ParsedFeed:
 
 @dataclass(frozen=True)
 class DiaryCounts:
-    """Recommend and comment counts scraped from a diary page (None: not shown)."""
+    """Recommend and comment counts scraped from a diary page (None: not shown).
+
+    ``author`` is filled by adapters whose feeds carry no author (today's Daily Kos):
+    the page scrape is then the only place it is found. None when the page does not
+    say or the feed already did.
+    """
 
     recommends: int | None
     comments: int | None
+    author: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,201 @@
+"""What every platform adapter shares: feed entry → EntryData, URL canonicalisation,
+and small helpers for reading numbers out of page text (parsed with lexbor, never regex
+over HTML)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scrapers.sanitize import sanitize_html
+from scrapers.types import DiaryCounts, EntryData, RecListItem
+
+# Query parameters that only say where a click came from; they make one diary look like
+# many.
+# (Only names nobody uses for anything else: a generic site's ``?p=123`` must survive.)
+TRACKING_PARAMS = frozenset({
+    "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi",
+    "ref_src", "igshid", "yclid",
+})
+_NUMBER = re.compile(r"\d[\d,]*")
+
+
+def number_in(text: str | None) -> int | None:
+    """The first whole number in a piece of page *text* ("1,024 Comments" → 1024)."""
+    if not text:
+        return None
+    match = _NUMBER.search(text)
+    if match is None:
+        return 0 if re.search(r"\bno\b", text, re.I) else None
+    return int(match.group(0).replace(",", ""))
+
+
+def node_count(node: LexborNode | None) -> int | None:
+    """A count shown by an element: its ``data-count`` if present, else its text."""
+    if node is None:
+        return None
+    raw = node.attributes.get("data-count")
+    if raw is not None and raw.strip().isdigit():
+        return int(raw)
+    return number_in(node.text(deep=True))
+
+
+def page(html: bytes | str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def canonical_url(url: str, *, keep: Iterable[str] | None = None,
+                  drop_query: bool = False) -> str:
+    """A diary's one true URL: lower-case scheme and host, no default port, no fragment,
+    no ``;jsessionid``-style path parameters, no tracking parameters.
+
+    ``keep`` lists the only query parameters that identify the page (everything else is
+    dropped); ``drop_query`` drops the whole query.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port if parts.port not in (None, 80 if scheme == "http" else 443) else None
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{port}" if port else host
+    path = parts.path.split(";", 1)[0] or "/"
+    if drop_query:
+        query = ""
+    else:
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+        if keep is not None:
+            allowed = set(keep)
+            pairs = [(k, v) for k, v in pairs if k in allowed]
+        else:
+            pairs = [(k, v) for k, v in pairs
+                     if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS]
+        query = urlencode(pairs)
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def published_at(entry: Mapping[str, Any]) -> datetime | None:
+    """Aware UTC datetime from feedparser's parsed published/updated time."""
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = entry.get(key)
+        if value:
+            try:
+                return datetime(*value[:6], tzinfo=UTC)
+            except (TypeError, ValueError):
+                continue
+    return None
+
+
+def content_hash(title: str, link: str, summary: str, tags: Iterable[str]) -> str:
+    """sha256 over what a reader sees of an entry; a changed hash means an edited entry."""
+    data = "\x1f".join([title, link, summary, "\x1e".join(tags)])
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fallback_guid(link: str, title: str) -> str:
+    return "sha256:" + hashlib.sha256(f"{link}\x1f{title}".encode(
+        "utf-8", "surrogatepass")).hexdigest()
+
+
+def _summary(entry: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(html, base) for the entry's summary, falling back to its content."""
+    detail = entry.get("summary_detail")
+    value = entry.get("summary")
+    if not value:
+        for content in entry.get("content") or ():
+            if content.get("value"):
+                value, detail = content["value"], content
+                break
+    if not value:
+        return "", None
+    kind = (detail or {}).get("type", "text/html")
+    base = (detail or {}).get("base")
+    if kind == "text/plain":
+        from html import escape
+
+        value = "<p>" + escape(value) + "</p>"
+    return value, base
+
+
+class BaseAdapter:
+    """Generic RSS/Atom handling; platform adapters override the few hooks that differ."""
+
+    platform = "generic"
+
+    # -- feeds -----------------------------------------------------------------------
+    def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
+        """(feed URL, kind) pairs a new site of this platform starts with."""
+        return [(base_url, "diaries")]
+
+    def rec_list_url(self, base_url: str) -> str | None:
+        return None
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url)
+
+    def entry_author(self, entry: Mapping[str, Any]) -> str | None:
+        detail = entry.get("author_detail") or {}
+        name = (detail.get("name") or entry.get("author") or "").strip()
+        return name or None
+
+    def entry_tags(self, entry: Mapping[str, Any], feed_url: str) -> tuple[str, ...]:
+        seen: dict[str, str] = {}
+        for tag in entry.get("tags") or ():
+            term = (tag.get("term") or tag.get("label") or "").strip()
+            if term and term.lower() not in seen:
+                seen[term.lower()] = term
+        return tuple(seen.values())
+
+    def entry_to_diary(self, entry: Mapping[str, Any], feed_url: str) -> EntryData | None:
+        """One feedparser entry as diary fields; None when it has neither link nor title."""
+        raw_link = (entry.get("link") or "").strip()
+        title = " ".join((entry.get("title") or "").split())
+        if not raw_link and not title:
+            return None
+        link = self.canonical(urljoin(feed_url, raw_link)) if raw_link else ""
+        summary_raw, base = _summary(entry)
+        summary = sanitize_html(summary_raw, base or link or feed_url)
+        tags = self.entry_tags(entry, feed_url)
+        guid = (entry.get("id") or entry.get("guid") or "").strip()
+        if not guid:
+            guid = link or fallback_guid(link, title)
+        return EntryData(
+            guid=guid, url=link, title=title or "(untitled)", author=self.entry_author(entry),
+            published_at=published_at(entry), tags=tags, summary_html=summary,
+            content_hash=content_hash(title, link, summary, tags))
+
+    # -- pages -----------------------------------------------------------------------
+    def parse_counts(self, html: bytes, url: str) -> DiaryCounts:
+        """Counts from a diary page. The generic platform knows no markup: (None, None)."""
+        return DiaryCounts(recommends=None, comments=None)
+
+    def parse_rec_list(self, html: bytes, base_url: str) -> list[RecListItem]:
+        return []
+
+    # -- helpers for subclasses ------------------------------------------------------
+    def _rec_items(self, tree: LexborHTMLParser, rows: str, link: str, count: str,
+                   base_url: str) -> list[RecListItem]:
+        items: list[RecListItem] = []
+        seen: set[str] = set()
+        for row in tree.css(rows):
+            anchor = row.css_first(link)
+            href = anchor.attributes.get("href") if anchor is not None else None
+            if not href:
+                continue
+            url = self.canonical(urljoin(base_url, href.strip()))
+            if urlsplit(url).scheme not in ("http", "https") or url in seen:
+                continue
+            seen.add(url)
+            title = " ".join(anchor.text(deep=True).split()) or None
+            items.append(RecListItem(url=url, title=title,
+                                     recommends=node_count(row.css_first(count))))
+        return items
