@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from sim.sites import SITE_CLASSES, Reply, not_found, rfc822
 
-FAULTS = {"500", "503", "timeout", "slow_drip", "304", "301", "302", "307", "308", "410",
+FAULTS = {"500", "503", "delay", "timeout", "slow_drip", "304", "301", "302", "307", "308", "410",
           "429", "oversized", "gzip_bomb", "malformed_xml", "wrong_encoding",
           "redirect_private", "etag_stuck"}
 BULK_MINUTES_PER_ENTRY = 30
@@ -122,7 +122,8 @@ class BlogNetwork:
         """Make requests for ``path`` misbehave; ``fault=None`` clears it.
 
         ``path`` is matched with its query string first, then without. Faults and params:
-        "500"; "503"/"429" (``retry_after``="120", seconds or an HTTP-date);
+        "500"; "delay" (answer normally after ``seconds``=1); "503"/"429"
+        (``retry_after``="120", seconds or an HTTP-date);
         "timeout" (hang ``seconds``=60 before closing); "slow_drip" (the real body, one
         byte every ``interval_ms``=200); "304" (always 304); "301"/"302"/"307"/"308"
         (to ``to``, default ``/moved`` + path, which serves the same content); "410";
@@ -382,6 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
         if kind == "timeout":
             network._stopping.wait(float(params.get("seconds", 60)))
             self.close_connection = True
+            return
+        if kind == "delay" and network._stopping.wait(float(params.get("seconds", 1))):
             return
         if kind == "oversized":
             self._oversized(int(params.get("size", 6 * 1024 * 1024)),
