@@ -43,7 +43,8 @@ def world(db_session) -> World:
     fresh = factories.make_diary(s, dk, title="Medicare for all, a primer", author="newbie",
                                  published_at=NOW - hours(1 / 3))
     factories.make_metric(s, fresh, at=NOW - hours(0.1), recommends=0, comments=0)
-    old = factories.make_diary(s, cal, title="Old news on health care", published_at=NOW - hours(30))
+    old = factories.make_diary(s, cal, title="Old news on health care",
+                               published_at=NOW - hours(30))
     factories.make_metric(s, old, at=NOW - hours(29), recommends=2, comments=1)
     offtopic = factories.make_diary(s, dk, title="Baseball thread", topic_score=0.0, topic_terms=[],
                                     published_at=NOW - hours(1))
