@@ -79,8 +79,10 @@ def queue_week(session: Session, week: str, now: datetime) -> tuple[DigestRun, i
             insert(DigestDelivery).values(run_id=run.id, week=week, user_id=user.id,
                                           email=user.email, status="pending", attempts=0,
                                           created_at=now)
-            .on_conflict_do_nothing(index_elements=["week", "user_id"]))
-        queued += result.rowcount or 0
+            .on_conflict_do_nothing(index_elements=["week", "user_id"])
+            .returning(DigestDelivery.id))
+        # RETURNING, not rowcount: drivers disagree on rowcount for ON CONFLICT inserts.
+        queued += len(result.all())
     if queued:
         run.finished_at = None
     run.recipients = session.scalar(

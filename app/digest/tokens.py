@@ -28,3 +28,24 @@ def read_token(secret_key: str, token: str) -> int | None:
 
 def unsubscribe_url(base_url: str, secret_key: str, user_id: int) -> str:
     return f"{base_url}/digest/unsubscribe/{make_token(secret_key, user_id)}"
+
+
+def user_for_token(session, secret_key: str, token: str):
+    """The User an unsubscribe token names; NotFound for a forged or stale link."""
+    from app.errors import NotFound
+    from models import User
+
+    user_id = read_token(secret_key, token)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise NotFound("This unsubscribe link is not valid. You can turn the digest off "
+                       "on your profile page instead.")
+    return user
+
+
+def unsubscribe(session, secret_key: str, token: str):
+    """Turn the weekly digest off for the token's user. Idempotent; flushes."""
+    user = user_for_token(session, secret_key, token)
+    user.digest_opt_in = False
+    session.flush()
+    return user
