@@ -55,4 +55,4 @@ def load_feature_jobs() -> None:
 
 
 # Modules whose import registers jobs with @job.
-JOB_MODULES: list[str] = ["app.jobs_shifts", "app.jobs_digest"]
+JOB_MODULES: list[str] = ["app.jobs_shifts", "app.jobs_digest", "app.jobs_intake"]

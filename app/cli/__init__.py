@@ -61,7 +61,8 @@ def cli(ctx: click.Context) -> None:
 
 
 # Command modules, each adding to ``cli`` on import. Features append theirs.
-COMMAND_MODULES = ["server", "database", "users", "sources", "simulate", "shifts", "digest"]
+COMMAND_MODULES = ["server", "database", "users", "sources", "simulate", "shifts", "digest",
+                   "intake"]
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"app.cli.{_name}")

@@ -1,0 +1,60 @@
+"""Intake jobs: poll the feeds that are due; observe young diaries' counts and rec lists.
+
+Thin on purpose: select what is due, call the use case, log counts. The scheduler's
+lease makes sure only one process per database runs them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from app.jobs import JobContext, job
+from app.services.polling import poll_feeds
+from models import Site
+from scrapers.fetch import Fetcher
+from scrapers.pipeline import due_diaries, due_feeds, refresh_counts, refresh_rec_lists
+from scrapers.types import FetchSettings
+
+log = logging.getLogger("diaryboost.jobs")
+# How often the scheduler looks for due feeds; each feed's own interval is on its row.
+POLL_CHECK_SECONDS = 60
+
+
+@job("poll-due-feeds", every=lambda config: POLL_CHECK_SECONDS)
+def poll_due_feeds(context: JobContext) -> Counter:
+    """Poll every enabled feed whose next_poll_at has come, POLL_WORKERS at a time."""
+    with context.sessions() as session:
+        ids = due_feeds(session, context.now())
+    if not ids:
+        return Counter()
+    outcomes = poll_feeds(context.config, context.sessions, ids, context.now)
+    counts = Counter(o.outcome for o in outcomes)
+    log.info("polled %d due feeds: %s, %d new diaries", len(outcomes), dict(counts),
+             sum(o.new_count for o in outcomes), extra={"feeds": len(outcomes)})
+    return counts
+
+
+@job("refresh-counts", every=lambda config: max(60.0, config.METRICS_INTERVAL / 5))
+def refresh_diary_counts(context: JobContext) -> int:
+    """Observe the counts of young diaries due for it, then the sites' rec lists."""
+    config = context.config
+    interval = timedelta(seconds=config.METRICS_INTERVAL)
+    now = context.now()
+    with context.sessions() as session:
+        diary_ids = due_diaries(session, now, interval)
+        site_ids = list(session.scalars(select(Site.id).where(
+            Site.enabled.is_(True),
+            or_(Site.rec_list_checked_at.is_(None), Site.rec_list_checked_at <= now - interval))))
+    if not diary_ids and not site_ids:
+        return 0
+    with Fetcher(FetchSettings.from_config(config)) as fetcher:
+        observed = refresh_counts(context.sessions, diary_ids, now, fetcher,
+                                  workers=config.POLL_WORKERS)
+        lists = refresh_rec_lists(context.sessions, now, fetcher, site_ids) if site_ids else 0
+    log.info("observed counts of %d/%d diaries, read %d rec lists", observed, len(diary_ids),
+             lists, extra={"diaries": observed})
+    return observed

@@ -1,0 +1,463 @@
+"""The intake use cases: poll a feed, refresh diaries' counts, re-tag stored diaries.
+
+``poll_feed`` is the ONE function the scheduler's workers, the CLI's ``poll`` and the
+Sources page's "poll now" button all call. Its chain, each step handing the next a small
+value: read the feed row (short transaction) → fetch (no transaction open) → decide →
+parse → tag → store + update the feed row + write the poll log (one transaction). A
+failure of any step becomes an error outcome recorded on the feed; nothing raises out of
+it except "no such feed" and an unreachable database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import Diary, Feed, PollLog, Site
+from scrapers import schedule, store
+from scrapers.schedule import SchedulePolicy
+from scrapers.topics import Rule, compile_rules
+from scrapers.types import DiaryCounts, FetchResult, ParsedFeed
+
+log = logging.getLogger(__name__)
+
+# A server may answer 304 to an ETag that never changes even though the feed did (sim's
+# "etag_stuck"). After this long without a full 200 the next poll is unconditional, and a
+# body that changed under an unchanged ETag marks that ETag as not to be trusted.
+FULL_REFETCH_AFTER = timedelta(hours=6)
+UNTRUSTED_ETAG = "untrusted:"
+SUCCESS_OUTCOMES = ("ok", "not_modified", "unchanged")
+
+
+class FeedNotFound(LookupError):
+    """No feed with this id (the CLI and the web turn it into a one-line error)."""
+
+    def __init__(self, feed_id: int):
+        super().__init__(f"no feed with id {feed_id}")
+        self.message = f"no feed with id {feed_id}"
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    """What one poll did. ``outcome``: ok | not_modified | unchanged | error | disabled |
+    skipped (the feed or its site is disabled)."""
+
+    feed_id: int
+    url: str
+    outcome: str
+    http_status: int | None = None
+    new_count: int = 0
+    updated_count: int = 0
+    error: str | None = None
+    warning: str | None = None
+    bozo: bool = False
+    next_poll_at: datetime | None = None
+    new_ids: tuple[int, ...] = ()
+
+    @property
+    def status(self) -> int | None:
+        return self.http_status
+
+    def summary(self) -> str:
+        parts = [self.outcome]
+        if self.http_status is not None:
+            parts.append(f"HTTP {self.http_status}")
+        if self.outcome == "ok":
+            parts.append(f"{self.new_count} new, {self.updated_count} updated")
+        if self.error:
+            parts.append(self.error)
+        if self.warning:
+            parts.append(f"warning: {self.warning}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _FeedState:
+    """What a poll needs from the feed row, read in a short transaction before the fetch."""
+
+    id: int
+    url: str
+    enabled: bool
+    site_id: int
+    site_enabled: bool
+    platform: str
+    crosspost_window_hours: float
+    etag: str | None
+    last_modified: str | None
+    body_hash: str | None
+    interval_seconds: int
+    error_count: int
+    title: str | None
+    rules: tuple[Rule, ...] = field(default=())
+    conditional: bool = True
+
+
+def _read_state(sessions: sessionmaker[Session], feed_id: int, now: datetime) -> _FeedState:
+    with sessions() as session:
+        row = session.execute(
+            select(Feed, Site).join(Site, Feed.site_id == Site.id).where(Feed.id == feed_id)
+        ).one_or_none()
+        if row is None:
+            raise FeedNotFound(feed_id)
+        feed, site = row
+        last_full = session.scalar(
+            select(PollLog.started_at).where(PollLog.feed_id == feed_id,
+                                             PollLog.outcome.in_(("ok", "unchanged")))
+            .order_by(PollLog.started_at.desc()).limit(1))
+        return _FeedState(
+            id=feed.id, url=feed.url, enabled=feed.enabled, site_id=site.id,
+            site_enabled=site.enabled, platform=site.platform,
+            crosspost_window_hours=site.crosspost_window_hours, etag=feed.etag,
+            last_modified=feed.last_modified, body_hash=feed.body_hash,
+            interval_seconds=feed.interval_seconds, error_count=feed.error_count,
+            title=feed.title, rules=tuple(store.load_rules(session)),
+            conditional=last_full is None or now - last_full < FULL_REFETCH_AFTER,
+        )
+
+
+def _validators(state: _FeedState) -> tuple[str | None, str | None]:
+    if not state.conditional or state.body_hash is None:
+        return None, None
+    etag = None if (state.etag or "").startswith(UNTRUSTED_ETAG) else state.etag
+    return etag, state.last_modified
+
+
+def poll_feed(sessions: sessionmaker[Session], feed_id: int, now: datetime, fetcher, *,
+              policy: SchedulePolicy | None = None) -> PollOutcome:
+    """Poll one feed now (whatever its next_poll_at) and record the outcome on its row.
+
+    Raises FeedNotFound for an unknown id; every other failure (network, HTTP, parse,
+    storage) is an outcome with ``error`` set, recorded in the feed row and the poll log.
+    """
+    policy = policy or SchedulePolicy()
+    state = _read_state(sessions, feed_id, now)
+    if not (state.enabled and state.site_enabled):
+        return PollOutcome(state.id, state.url, "skipped",
+                           error="feed disabled" if not state.enabled else "site disabled")
+    etag, last_modified = _validators(state)
+    result: FetchResult = fetcher.fetch(state.url, etag=etag, last_modified=last_modified)
+    try:
+        return _after_fetch(sessions, state, result, now, policy)
+    except FeedNotFound:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one broken feed must not stop the others
+        log.exception("poll of feed %s failed", feed_id, extra={"feed_id": feed_id})
+        return _record_error(sessions, state, result, now, policy,
+                             f"internal error while storing: {type(exc).__name__}: {exc}")
+
+
+def _after_fetch(sessions, state: _FeedState, result: FetchResult, now: datetime,
+                 policy: SchedulePolicy) -> PollOutcome:
+    if result.status == 410:
+        return _record_gone(sessions, state, result, now)
+    if result.not_modified:
+        return _record_success(sessions, state, result, now, policy, "not_modified")
+    if not result.ok:
+        return _record_error(sessions, state, result, now, policy,
+                             result.error or f"HTTP {result.status}")
+    body = result.body or b""
+    body_hash = hashlib.sha256(body).hexdigest()
+    if body_hash == state.body_hash:
+        return _record_success(sessions, state, result, now, policy, "unchanged",
+                               body_hash=body_hash)
+    parsed = _parse(body, result, state)
+    if parsed.error or (not parsed.entries and parsed.bozo):
+        message = parsed.error or f"not a usable feed: {parsed.bozo_message or 'no entries'}"
+        return _record_error(sessions, state, result, now, policy, message,
+                             bozo=parsed.bozo)
+    tagged = store.tag_entries(parsed.entries, compile_rules(state.rules))
+    return _record_success(sessions, state, result, now, policy, "ok", body_hash=body_hash,
+                           tagged=tagged, parsed=parsed)
+
+
+def _parse(body: bytes, result: FetchResult, state: _FeedState) -> ParsedFeed:
+    from scrapers.adapters import get_adapter
+    from scrapers.parse import parse_feed
+
+    try:
+        return parse_feed(body, result.headers, result.url, get_adapter(state.platform))
+    except Exception as exc:  # noqa: BLE001 - a parser bug is this feed's error, not the run's
+        log.exception("parse of feed %s failed", state.id, extra={"feed_id": state.id})
+        return ParsedFeed(entries=[], error=f"could not parse: {type(exc).__name__}: {exc}")
+
+
+def _moved(session: Session, feed: Feed, result: FetchResult) -> str | None:
+    """Follow a permanent redirect: store the new URL unless another feed already has it."""
+    new_url = result.permanent_url
+    if not new_url or new_url == feed.url:
+        return None
+    other = session.scalar(select(Feed.id).where(Feed.url == new_url, Feed.id != feed.id))
+    if other is not None:
+        return f"moved permanently to {new_url}, which feed {other} already polls"
+    old, feed.url = feed.url, new_url
+    return f"moved permanently from {old}; feed URL updated"
+
+
+def _poll_log(session: Session, state: _FeedState, result: FetchResult, now: datetime,
+              outcome: str, **kw) -> None:
+    session.add(PollLog(feed_id=state.id, started_at=now,
+                        finished_at=now + timedelta(seconds=result.elapsed),
+                        http_status=result.status, outcome=outcome, **kw))
+
+
+def _record_success(sessions, state: _FeedState, result: FetchResult, now: datetime,
+                    policy: SchedulePolicy, outcome: str, *, body_hash: str | None = None,
+                    tagged: Sequence[store.TaggedEntry] = (),
+                    parsed: ParsedFeed | None = None) -> PollOutcome:
+    with sessions() as session:
+        feed = session.get(Feed, state.id)
+        if feed is None:
+            raise FeedNotFound(state.id)
+        warnings = []
+        stored = store.StoreResult()
+        if tagged:
+            stored = store.store_entries(session, state.site_id, tagged, now,
+                                         crosspost_window_hours=state.crosspost_window_hours)
+        moved = _moved(session, feed, result)
+        if moved:
+            warnings.append(moved)
+        if parsed is not None and parsed.bozo:
+            warnings.append(f"feed is not well-formed: {parsed.bozo_message or 'bozo'}")
+        if parsed is not None and parsed.title and not feed.title:
+            feed.title = parsed.title[:300]
+        nxt = schedule.after_success(policy, feed.interval_seconds, stored.new_count, now)
+        if result.status != 304:
+            feed.etag = _etag_to_keep(state, result, body_hash, warnings)
+            feed.last_modified = result.last_modified
+        if body_hash is not None:
+            feed.body_hash = body_hash
+        feed.last_status = result.status
+        feed.last_polled_at = feed.last_success_at = now
+        feed.error_count, feed.last_error = 0, None
+        feed.interval_seconds, feed.next_poll_at = nxt.interval_seconds, nxt.next_poll_at
+        warning = "; ".join(warnings) or None
+        _poll_log(session, state, result, now, outcome, new_count=stored.new_count,
+                  updated_count=stored.updated_count,
+                  bozo=bool(parsed is not None and parsed.bozo), warning=warning)
+        url = feed.url
+        session.commit()
+    log.info("polled feed %s: %s, %d new, %d updated", state.id, outcome, stored.new_count,
+             stored.updated_count, extra={"feed_id": state.id})
+    return PollOutcome(state.id, url, outcome, result.status, stored.new_count,
+                       stored.updated_count, warning=warning,
+                       bozo=bool(parsed is not None and parsed.bozo),
+                       next_poll_at=nxt.next_poll_at, new_ids=stored.new_ids)
+
+
+def _etag_to_keep(state: _FeedState, result: FetchResult, body_hash: str | None,
+                  warnings: list[str]) -> str | None:
+    if not result.etag:
+        return None
+    stored = state.etag or ""
+    if stored.startswith(UNTRUSTED_ETAG) and stored[len(UNTRUSTED_ETAG):] == result.etag:
+        return stored
+    if stored == result.etag and body_hash is not None and state.body_hash is not None \
+            and body_hash != state.body_hash:
+        warnings.append("the server's ETag did not change with the content; not using it")
+        return (UNTRUSTED_ETAG + result.etag)[:300]
+    return result.etag[:300]
+
+
+def _record_error(sessions, state: _FeedState, result: FetchResult, now: datetime,
+                  policy: SchedulePolicy, message: str, *, bozo: bool = False) -> PollOutcome:
+    with sessions() as session:
+        feed = session.get(Feed, state.id)
+        if feed is None:
+            raise FeedNotFound(state.id)
+        moved = _moved(session, feed, result)
+        feed.error_count += 1
+        nxt = schedule.after_error(policy, feed.interval_seconds, feed.error_count, now,
+                                   result.retry_after)
+        feed.last_status = result.status
+        feed.last_polled_at = now
+        feed.last_error = message
+        feed.next_poll_at = nxt.next_poll_at
+        _poll_log(session, state, result, now, "error", bozo=bozo, error=message,
+                  warning=moved)
+        errors, url = feed.error_count, feed.url
+        session.commit()
+    level = logging.WARNING if schedule.is_failing(errors, policy) else logging.INFO
+    log.log(level, "poll of feed %s failed (%d in a row): %s", state.id, errors, message,
+            extra={"feed_id": state.id})
+    return PollOutcome(state.id, url, "error", result.status, error=message,
+                       warning=moved, bozo=bozo, next_poll_at=nxt.next_poll_at)
+
+
+def _record_gone(sessions, state: _FeedState, result: FetchResult, now: datetime):
+    reason = "the server answered 410 Gone: the feed was removed"
+    with sessions() as session:
+        feed = session.get(Feed, state.id)
+        if feed is None:
+            raise FeedNotFound(state.id)
+        feed.enabled = False
+        feed.disabled_reason = reason
+        feed.last_status = result.status
+        feed.last_polled_at = now
+        feed.last_error = reason
+        _poll_log(session, state, result, now, "disabled", error=reason)
+        session.commit()
+    log.warning("feed %s disabled: %s", state.id, reason, extra={"feed_id": state.id})
+    return PollOutcome(state.id, state.url, "disabled", result.status, error=reason)
+
+
+# Many feeds -----------------------------------------------------------------------------
+
+def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list[int]:
+    """Ids of enabled feeds on enabled sites whose next poll time has come, oldest first."""
+    query = (select(Feed.id).join(Site, Feed.site_id == Site.id)
+             .where(Feed.enabled.is_(True), Site.enabled.is_(True), Feed.next_poll_at <= now)
+             .order_by(Feed.next_poll_at, Feed.id))
+    if limit:
+        query = query.limit(limit)
+    return list(session.scalars(query))
+
+
+def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
+              now: datetime | Callable[[], datetime], fetcher, *,
+              policy: SchedulePolicy | None = None, workers: int = 1,
+              on_done: Callable[[PollOutcome], None] | None = None) -> list[PollOutcome]:
+    """Poll each feed with ``poll_feed`` on up to ``workers`` threads (one shared fetcher).
+
+    ``now`` may be a clock, read as each poll starts. A feed that raises (even "not
+    found") becomes an error outcome: one bad feed never stops the others. Use
+    ``workers=1`` with a session factory bound to a single connection (tests).
+    """
+    clock = now if callable(now) else (lambda: now)
+
+    def one(feed_id: int) -> PollOutcome:
+        try:
+            outcome = poll_feed(sessions, feed_id, clock(), fetcher, policy=policy)
+        except FeedNotFound as err:
+            outcome = PollOutcome(feed_id, "", "error", error=err.message)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("poll of feed %s failed", feed_id, extra={"feed_id": feed_id})
+            outcome = PollOutcome(feed_id, "", "error", error=f"{type(exc).__name__}: {exc}")
+        if on_done is not None:
+            on_done(outcome)
+        return outcome
+
+    ids = list(feed_ids)
+    if workers <= 1 or len(ids) <= 1:
+        return [one(i) for i in ids]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
+        return list(pool.map(one, ids))
+
+
+# Counts and rec lists ---------------------------------------------------------------------
+
+def due_diaries(session: Session, now: datetime, interval: timedelta,
+                limit: int | None = 500) -> list[int]:
+    """Diaries still inside their site's rec-list window and due for an observation."""
+    ids: list[int] = []
+    for site_id, window in session.execute(select(Site.id, Site.rec_window_hours)
+                                           .where(Site.enabled.is_(True))):
+        query = (select(Diary.id).where(
+            Diary.site_id == site_id, Diary.published_at >= now - timedelta(hours=window),
+            Diary.published_at <= now,
+            or_(Diary.counts_checked_at.is_(None), Diary.counts_checked_at <= now - interval))
+            .order_by(Diary.counts_checked_at.is_not(None), Diary.counts_checked_at,
+                      Diary.published_at.desc()))
+        ids += session.scalars(query.limit(limit) if limit else query)
+    return ids[:limit] if limit else ids
+
+
+def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], now: datetime,
+                   fetcher, *, workers: int = 1) -> int:
+    """Scrape each diary's page for its recommend/comment counts and store an observation.
+
+    Pages are fetched with no transaction open; the observations are then stored in one
+    transaction. Returns how many diaries were observed (pages that failed are skipped).
+    """
+    from scrapers.adapters import get_adapter
+
+    if not diary_ids:
+        return 0
+    with sessions() as session:
+        targets = session.execute(
+            select(Diary.id, Diary.url, Site.platform).join(Site, Diary.site_id == Site.id)
+            .where(Diary.id.in_(list(diary_ids)))).all()
+
+    def observe(target) -> tuple[int, DiaryCounts | None]:
+        result = fetcher.fetch(target.url)
+        if not result.ok or not result.body:
+            log.info("counts for diary %s not read: %s", target.id, result.error,
+                     extra={"diary_id": target.id})
+            return target.id, None
+        try:
+            return target.id, get_adapter(target.platform).parse_counts(result.body, result.url)
+        except Exception:  # noqa: BLE001 - a page we cannot read is skipped, not fatal
+            log.exception("counts for diary %s unreadable", target.id,
+                          extra={"diary_id": target.id})
+            return target.id, None
+
+    if workers > 1 and len(targets) > 1:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="counts") as pool:
+            observed = list(pool.map(observe, targets))
+    else:
+        observed = [observe(t) for t in targets]
+    done = 0
+    with sessions() as session:
+        for diary_id, counts in observed:
+            if counts is not None:
+                store.record_counts(session, diary_id, counts, now)
+                done += 1
+        session.commit()
+    return done
+
+
+def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
+                      site_ids: Sequence[int] | None = None) -> int:
+    """Read each site's Recommended list (where its platform has one) and flag the diaries
+    on it. Returns how many sites' lists were read."""
+    from scrapers.adapters import get_adapter
+
+    with sessions() as session:
+        query = select(Site.id, Site.platform, Site.base_url, Site.rec_list_url) \
+            .where(Site.enabled.is_(True))
+        if site_ids is not None:
+            query = query.where(Site.id.in_(list(site_ids)))
+        sites = session.execute(query).all()
+    read = 0
+    for site in sites:
+        adapter = get_adapter(site.platform)
+        url = site.rec_list_url or adapter.rec_list_url(site.base_url)
+        if not url:
+            continue
+        result = fetcher.fetch(url)
+        if not result.ok or not result.body:
+            log.info("rec list of site %s not read: %s", site.id, result.error,
+                     extra={"site_id": site.id})
+            continue
+        try:
+            items = adapter.parse_rec_list(result.body, site.base_url)
+        except Exception:  # noqa: BLE001
+            log.exception("rec list of site %s unreadable", site.id, extra={"site_id": site.id})
+            continue
+        with sessions() as session:
+            store.set_rec_list(session, site.id, [item.url for item in items])
+            session.get(Site, site.id).rec_list_checked_at = now
+            session.commit()
+        read += 1
+    return read
+
+
+# Re-tagging ----------------------------------------------------------------------------------
+
+def retag_all(session: Session) -> int:
+    """Re-score every stored diary with the enabled TopicRule rows (flushes, no commit).
+
+    Returns how many diaries changed score or matched phrases."""
+    return store.retag(session, compile_rules(store.load_rules(session)))
+
+
+def feed_is_failing(feed: Feed, config) -> bool:
+    """Whether the Sources page and `sources list` should flag ``feed`` for an admin."""
+    return schedule.is_failing(feed.error_count, SchedulePolicy.from_config(config))
+
