@@ -60,16 +60,14 @@ def sparkline(points: Sequence[Point], *, label: str, css_class: str = "",
     )
 
 
-def _nice_max(value: int) -> int:
-    # Round the y axis up to 1, 2 or 5 × 10^n so tick labels are easy to read.
-    value = max(value, 4)
+def _nice_max(value: int, ticks: int = 4) -> int:
+    # A 1, 2 or 5 × 10^n step per tick, so every tick label is a whole, easy number.
+    need = max(value, 1) / ticks
     magnitude = 1
-    while magnitude * 10 < value:
+    while magnitude * 10 < need:
         magnitude *= 10
-    for step in (1, 2, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= need)
+    return step * ticks
 
 
 def metrics_chart(times: Sequence[datetime], recommends: Sequence[int],
