@@ -27,6 +27,9 @@ def _headers(headers: Mapping[str, str], url: str) -> dict[str, str]:
     out.setdefault("content-location", url)
     # Bytes are already decompressed by the fetcher; stop feedparser from trying again.
     out.pop("content-encoding", None)
+    # With no type at all, XML rules apply (the document's own declaration decides);
+    # otherwise feedparser flags every header-less document as bozo.
+    out.setdefault("content-type", "application/xml")
     return out
 
 
