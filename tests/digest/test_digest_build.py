@@ -100,3 +100,25 @@ def test_young_diaries_are_ranked_with_the_dashboard_reason(db_session, config, 
 def test_an_empty_week_builds(db_session, config):
     d = build_week(db_session, "2026-W10", SEND_AT, config)
     assert (d.diaries_count, d.actions_count, d.made, d.helped) == (0, 0, (), ())
+
+
+def test_open_places_and_thin_hours_for_the_coming_week(db_session, config):
+    from models import Shift, ShiftAssignment
+
+    s = seed_week(db_session)
+    shift = Shift(site_id=s.dk.id, starts_at=SEND_AT + timedelta(days=1),
+                  ends_at=SEND_AT + timedelta(days=1, hours=2), focus="recommend", places=2)
+    db_session.add(shift)
+    db_session.flush()
+    db_session.add(ShiftAssignment(shift_id=shift.id, user_id=s.alice.id))
+    db_session.flush()
+    d = build_week(db_session, WEEK, SEND_AT, config)
+    assert d.shifts_ahead == 1
+    assert [(p.site_name, p.starts_at, p.focus, p.open_count) for p in d.open_places] == [
+        ("Daily Kos", SEND_AT + timedelta(days=1), "recommend", 1)]
+    # Busy hours are those the sites posted in last week; Alice covers the coming Tuesday
+    # 16:00 UTC, every other busy hour has nobody on.
+    gaps = {(g.site_name, g.starts_at): g.people_on for g in d.coverage_gaps}
+    assert gaps[("Daily Kos", SEND_AT + timedelta(days=1))] == 1
+    assert sorted(gaps.values()) == [0] * (len(gaps) - 1) + [1]
+    assert all(d.ahead_start <= start < d.ahead_end for _, start in gaps)

@@ -6,8 +6,10 @@ import os
 import subprocess
 import sys
 
+from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from app.cli import cli
 from tests.conftest import PROJECT_ROOT, TEST_SECRET, fresh_database
 from tests.digest.seed import seed_week
 
@@ -27,9 +29,9 @@ def test_digest_preview_prints_the_text_digest(tmp_path):
         assert text.stdout.startswith("diaryboost weekly: 3 diaries boosted, 2 made the rec list")
         assert "Came close:" in text.stdout and "missed by ~2 recs" in text.stdout
         assert "<table" not in text.stdout
-        bad = subprocess.run([*run, "47"], cwd=PROJECT_ROOT, env=env, capture_output=True,
-                             text=True, timeout=60)
-        assert bad.returncode != 0
-        assert bad.stderr.strip().splitlines()[-1] == "Error: week must look like 2026-W47"
+        # The error path in-process: one line, non-zero exit.
+        bad = CliRunner().invoke(cli, ["digest", "send", "--week", "47"], env=env)
+        assert bad.exit_code != 0
+        assert bad.output.strip().splitlines()[-1] == "Error: week must look like 2026-W47"
     finally:
         cleanup()

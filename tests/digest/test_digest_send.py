@@ -143,3 +143,18 @@ def test_unsubscribed_after_queueing_is_skipped(db_session, session_factory, mai
     later = run_scheduled(mail_config, session_factory, SEND_AT + timedelta(minutes=6))
     assert (later.sent, later.skipped) == (2, 1)
     assert inbox.to("bob@example.org") == []
+
+
+def test_a_delivery_claimed_by_another_process_is_not_sent_again(db_session, session_factory,
+                                                                  mail_config, smtp_server):
+    from app.digest.send import _claim_batch, queue_week, send_due
+
+    inbox, _ = smtp_server
+    seed_week(db_session)
+    queue_week(db_session, WEEK, SEND_AT)
+    # Another scheduler claimed the rows and is still talking to its SMTP server.
+    claimed = _claim_batch(session_factory, WEEK, SEND_AT)
+    assert len(claimed) == 3
+    assert send_due(mail_config, session_factory, SEND_AT).sent == 0
+    assert inbox.messages == []
+    assert {d.status for d in _deliveries(db_session).values()} == {"sending"}
