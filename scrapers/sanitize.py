@@ -46,6 +46,14 @@ def sanitize_html(html: str, base_url: str) -> str:
     if not html:
         return ""
     relative = ("rewrite_with_base", base_url) if _usable_base(base_url) else "deny"
+    try:
+        return _clean(html, relative)
+    except ValueError:
+        # A base urlsplit accepts but the URL crate rejects (odd ports, hosts).
+        return _clean(html, "deny")
+
+
+def _clean(html: str, relative) -> str:
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

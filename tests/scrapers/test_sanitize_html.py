@@ -41,3 +41,8 @@ def test_relative_links_are_dropped_without_a_usable_base():
 
 def test_empty_input():
     assert sanitize_html("", BASE) == ""
+
+
+def test_a_base_the_url_parser_rejects_drops_relative_links_instead_of_failing():
+    assert sanitize_html("<a href=\"/x\">x</a><b>ok</b>", "http://host:99999/") == \
+        "<a rel=\"noopener noreferrer nofollow\">x</a><b>ok</b>"
