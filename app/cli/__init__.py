@@ -62,7 +62,7 @@ def cli(ctx: click.Context) -> None:
 
 # Command modules, each adding to ``cli`` on import. Features append theirs.
 COMMAND_MODULES = ["server", "database", "users", "sources", "simulate", "shifts", "digest",
-                   "intake"]
+                   "intake", "demo"]
 
 for _name in COMMAND_MODULES:
     importlib.import_module(f"app.cli.{_name}")

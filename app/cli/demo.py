@@ -1,0 +1,193 @@
+"""`demo`: diaryboost against the simulated blog network, ready to click through.
+
+One process: the simulated Daily Kos, MyDD and Calitics in a background thread (live,
+so their diaries collect recommends and comments as time passes), a demo database with
+those three sites, their feeds and the default topic rules, three demo users, a first
+poll done before the web server starts (so Boost today is filled at once), then the web
+app and the scheduler exactly as `serve` runs them, with short poll intervals.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import secrets
+from datetime import UTC, datetime
+
+import click
+from sqlalchemy import select
+
+from app.cli import Env, cli, pass_env
+from config import Config
+from models import Feed, Site, TopicRule, make_engine, make_session_factory
+from models.migrate import upgrade
+
+log = logging.getLogger("diaryboost.demo")
+
+# The simulator's sites: (slug, name, platform, feed paths, rec list path). Used when the
+# platform adapter is not there to say which feeds a site starts with.
+SIM_SITES = (
+    ("dailykos", "Daily Kos (simulated)", "dailykos",
+     (("rss/tag:Community.xml", "diaries"),), "recommended"),
+    ("mydd", "MyDD (simulated)", "scoop", (("backend.rss", "diaries"),), ""),
+    ("calitics", "Calitics (simulated)", "soapblox", (("rss.xml", "diaries"),), ""),
+)
+DEMO_USERS = (("admin@demo.test", "Ada Admin", "admin"),
+              ("coordinator@demo.test", "Cory Coordinator", "coordinator"),
+              ("blogger@demo.test", "Bea Blogger", "blogger"))
+# Short enough that numbers visibly move within a couple of minutes, polite enough for a
+# laptop: feeds every 30-60 s, diary counts every minute.
+DEMO_POLL = dict(POLL_MIN_INTERVAL=30, POLL_DEFAULT_INTERVAL=45, POLL_MAX_INTERVAL=60,
+                 METRICS_INTERVAL=60, HOST_MIN_GAP=0.0, SCHEDULER_ENABLED=True)
+
+
+def demo_config(base: Config, host: str, port: int, sim_port: int) -> Config:
+    """The demo's settings: its own SQLite file unless DATABASE_URL was given, the
+    simulator allowed past the fetcher's private-address guard, short intervals."""
+    default_url = f"sqlite:///{base.INSTANCE_PATH / 'diaryboost.db'}"
+    # Config leaves DATABASE_URL at this default only when the variable is unset; the
+    # demo must then never touch the real database, so it gets its own file.
+    database_url = base.DATABASE_URL
+    if database_url == default_url:
+        database_url = f"sqlite:///{base.INSTANCE_PATH / 'demo.db'}"
+    # One poller on SQLite: concurrent pipeline writers there still meet "database is
+    # locked" (a read transaction cannot always be upgraded to a write one).
+    workers = 1 if database_url.startswith("sqlite") else base.POLL_WORKERS
+    return dataclasses.replace(
+        base, DATABASE_URL=database_url, POLL_WORKERS=workers, WEB_BIND=f"{host}:{port}",
+        BASE_URL=f"http://{host}:{port}",
+        PRIVATE_ADDRESS_ALLOWLIST=base.PRIVATE_ADDRESS_ALLOWLIST | {("127.0.0.1", sim_port)},
+        **DEMO_POLL)
+
+
+def _add_sim_sites(session, network, now: datetime, interval: int) -> list[int]:
+    from app.services import sources
+
+    for slug, name, platform, feeds, rec_path in SIM_SITES:
+        base = network.site_url(slug).rstrip("/")
+        site = session.scalar(select(Site).where(Site.slug == slug))
+        if site is None:
+            site = sources.add_site(session, slug=slug, name=name, base_url=base,
+                                    platform=platform, now=now)
+        # The simulator's port may differ from the last run: point everything at it.
+        site.base_url = base
+        site.rec_list_url = f"{base}/{rec_path}"
+        known = {f.url for f in site.feeds}
+        for path, kind in feeds:
+            url = f"{base}/{path}"
+            if url not in known and not session.scalar(select(Feed.id).where(Feed.url == url)):
+                sources.add_feed(session, site_slug=slug, url=url, kind=kind, now=now)
+    session.flush()
+    sim_sites = {s[0] for s in SIM_SITES}
+    feeds = session.scalars(select(Feed).join(Site).where(Site.slug.in_(sim_sites))).all()
+    for feed in feeds:
+        feed.interval_seconds, feed.next_poll_at = interval, now
+        feed.enabled, feed.error_count, feed.disabled_reason = True, 0, None
+    session.flush()
+    return [feed.id for feed in feeds]
+
+
+def _add_rules(session, now: datetime) -> None:
+    from scrapers.topics import DEFAULT_RULES
+
+    present = {(p.lower(), f) for p, f in session.execute(
+        select(TopicRule.phrase, TopicRule.field))}
+    for rule in DEFAULT_RULES:
+        if (rule.phrase.lower(), rule.field) not in present:
+            present.add((rule.phrase.lower(), rule.field))
+            session.add(TopicRule(phrase=rule.phrase, weight=rule.weight, field=rule.field,
+                                  created_at=now))
+    session.flush()
+
+
+def _demo_users(session) -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo users with fresh random passwords; returns them."""
+    from app.errors import NotFound
+    from app.services import users
+
+    created = []
+    for email, name, role in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        try:
+            user = users.find_user(session, email)
+            users.set_password(session, user, password)
+            users.set_role(session, user, role)
+            users.set_active(session, user, True)
+        except NotFound:
+            users.create_user(session, email=email, password=password, display_name=name,
+                              role=role)
+        created.append((email, role, password))
+    return created
+
+
+def prepare(config: Config, sessions, network, now: datetime) -> tuple[list, list]:
+    """Sites, rules and users in the demo database; then a first, synchronous poll and
+    count refresh, so the dashboard is full when the server starts. Returns
+    (users with passwords, poll outcomes)."""
+    from app.services.polling import poll_feeds
+
+    with sessions() as session:
+        feed_ids = _add_sim_sites(session, network, now, config.POLL_DEFAULT_INTERVAL)
+        _add_rules(session, now)
+        people = _demo_users(session)
+        session.commit()
+    outcomes = poll_feeds(config, sessions, feed_ids, now)
+    _refresh_counts(config, sessions, now)
+    return people, outcomes
+
+
+def _refresh_counts(config: Config, sessions, now: datetime) -> None:
+    # The same job the scheduler runs every minute, run once now.
+    from app.jobs import JobContext
+    from app.jobs_intake import refresh_diary_counts
+
+    refresh_diary_counts(JobContext(config=config, sessions=sessions, now=lambda: now))
+
+
+@cli.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--sim-port", default=8001, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--seed", default=1, show_default=True, type=int, help="Simulator seed.")
+@click.pass_context
+@pass_env
+def demo(env: Env, ctx: click.Context, host: str, port: int, sim_port: int, seed: int) -> None:
+    """Run diaryboost on simulated blogs: demo database, users, web and scheduler."""
+    from app.cli.server import _logging, serve
+    from sim import BlogNetwork
+
+    _logging()
+    config = demo_config(env.config, host, port, sim_port)
+    demo_file = config.INSTANCE_PATH / "demo.db"
+    if config.DATABASE_URL == f"sqlite:///{demo_file}":
+        # The demo's own file starts afresh: the simulator restarts from scratch too.
+        config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+        for path in (demo_file, demo_file.with_name("demo.db-wal"),
+                     demo_file.with_name("demo.db-shm")):
+            path.unlink(missing_ok=True)
+    engine = make_engine(config.DATABASE_URL)
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    # `serve` below reads config and sessions from Env: hand it the demo's.
+    env.__dict__.update(config=config, engine=engine, sessions=sessions)
+
+    network = BlogNetwork(seed=seed, live=True)
+    try:
+        sim_base = network.start("127.0.0.1", sim_port)
+    except OSError as err:
+        raise click.ClickException(f"cannot start the simulated blogs on 127.0.0.1:"
+                                   f"{sim_port}: {err.strerror}") from None
+    try:
+        click.echo(f"simulated blogs on {sim_base} (seed {seed})")
+        people, outcomes = prepare(config, sessions, network, datetime.now(UTC))
+        new = sum(o.new_count for o in outcomes)
+        failed = [o for o in outcomes if o.error]
+        click.echo(f"first poll: {len(outcomes)} feeds, {new} new diaries"
+                   + (f", {len(failed)} failed: {failed[0].error}" if failed else ""))
+        click.echo("demo users (passwords are new on every start; shown only now):")
+        for email, role, password in people:
+            click.echo(f"  {email} / {password}   ({role})")
+        click.echo(f"log in at http://{host}:{port}/login")
+        ctx.invoke(serve, bind=f"{host}:{port}")
+    finally:
+        network.stop()
