@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Diary, Feed, PollLog, Site
@@ -99,27 +101,47 @@ class _FeedState:
     conditional: bool = True
 
 
-def _read_state(sessions: sessionmaker[Session], feed_id: int, now: datetime) -> _FeedState:
-    with sessions() as session:
-        row = session.execute(
-            select(Feed, Site).join(Site, Feed.site_id == Site.id).where(Feed.id == feed_id)
-        ).one_or_none()
-        if row is None:
-            raise FeedNotFound(feed_id)
-        feed, site = row
-        last_full = session.scalar(
-            select(PollLog.started_at).where(PollLog.feed_id == feed_id,
-                                             PollLog.outcome.in_(("ok", "unchanged")))
-            .order_by(PollLog.started_at.desc()).limit(1))
-        return _FeedState(
-            id=feed.id, url=feed.url, enabled=feed.enabled, site_id=site.id,
-            site_enabled=site.enabled, platform=site.platform,
-            crosspost_window_hours=site.crosspost_window_hours, etag=feed.etag,
-            last_modified=feed.last_modified, body_hash=feed.body_hash,
-            interval_seconds=feed.interval_seconds, error_count=feed.error_count,
-            title=feed.title, rules=tuple(store.load_rules(session)),
-            conditional=last_full is None or now - last_full < FULL_REFETCH_AFTER,
-        )
+@dataclass(frozen=True)
+class _Decision:
+    """What the fetch (and parse) amounted to, decided with no database open."""
+
+    kind: str  # gone | not_modified | unchanged | ok | error
+    result: FetchResult
+    body_hash: str | None = None
+    message: str | None = None
+    parsed: ParsedFeed | None = None
+    tagged: tuple[store.TaggedEntry, ...] = ()
+
+
+def _read_states(session: Session, feed_ids: Sequence[int],
+                 now: datetime) -> dict[int, _FeedState]:
+    """The states of many feeds in three queries (rules once, not per feed)."""
+    rules = tuple(store.load_rules(session))
+    states: dict[int, _FeedState] = {}
+    ids = list(dict.fromkeys(feed_ids))
+    for start in range(0, len(ids), store.CHUNK):
+        chunk = ids[start:start + store.CHUNK]
+        last_full = dict(session.execute(
+            select(PollLog.feed_id, func.max(PollLog.started_at))
+            .where(PollLog.feed_id.in_(chunk), PollLog.outcome.in_(("ok", "unchanged")))
+            .group_by(PollLog.feed_id)).all())
+        rows = session.execute(
+            select(Feed.id, Feed.url, Feed.enabled, Feed.etag, Feed.last_modified,
+                   Feed.body_hash, Feed.interval_seconds, Feed.error_count, Feed.title,
+                   Site.id.label("site_id"), Site.enabled.label("site_enabled"),
+                   Site.platform, Site.crosspost_window_hours)
+            .join(Site, Feed.site_id == Site.id).where(Feed.id.in_(chunk)))
+        for r in rows:
+            full = last_full.get(r.id)
+            states[r.id] = _FeedState(
+                id=r.id, url=r.url, enabled=r.enabled, site_id=r.site_id,
+                site_enabled=r.site_enabled, platform=r.platform,
+                crosspost_window_hours=r.crosspost_window_hours, etag=r.etag,
+                last_modified=r.last_modified, body_hash=r.body_hash,
+                interval_seconds=r.interval_seconds, error_count=r.error_count,
+                title=r.title, rules=rules,
+                conditional=full is None or now - full < FULL_REFETCH_AFTER)
+    return states
 
 
 def _validators(state: _FeedState) -> tuple[str | None, str | None]:
@@ -136,45 +158,52 @@ def poll_feed(sessions: sessionmaker[Session], feed_id: int, now: datetime, fetc
     Raises FeedNotFound for an unknown id; every other failure (network, HTTP, parse,
     storage) is an outcome with ``error`` set, recorded in the feed row and the poll log.
     """
-    policy = policy or SchedulePolicy()
-    state = _read_state(sessions, feed_id, now)
+    with sessions() as session:
+        state = _read_states(session, [feed_id], now).get(feed_id)
+    if state is None:
+        raise FeedNotFound(feed_id)
+    return _poll(sessions, state, now, fetcher, policy or SchedulePolicy())
+
+
+def _poll(sessions, state: _FeedState, now: datetime, fetcher,
+          policy: SchedulePolicy) -> PollOutcome:
     if not (state.enabled and state.site_enabled):
         return PollOutcome(state.id, state.url, "skipped",
                            error="feed disabled" if not state.enabled else "site disabled")
     etag, last_modified = _validators(state)
     result: FetchResult = fetcher.fetch(state.url, etag=etag, last_modified=last_modified)
+    decision = _decide(state, result)
     try:
-        return _after_fetch(sessions, state, result, now, policy)
+        return _record(sessions, state, decision, now, policy)
     except FeedNotFound:
         raise
     except Exception as exc:  # noqa: BLE001 - one broken feed must not stop the others
-        log.exception("poll of feed %s failed", feed_id, extra={"feed_id": feed_id})
-        return _record_error(sessions, state, result, now, policy,
-                             f"internal error while storing: {type(exc).__name__}: {exc}")
+        log.exception("storing the poll of feed %s failed", state.id,
+                      extra={"feed_id": state.id})
+        failed = _Decision("error", result,
+                           message=f"could not store: {type(exc).__name__}: {exc}")
+        return _record(sessions, state, failed, now, policy)
 
 
-def _after_fetch(sessions, state: _FeedState, result: FetchResult, now: datetime,
-                 policy: SchedulePolicy) -> PollOutcome:
+def _decide(state: _FeedState, result: FetchResult) -> _Decision:
+    """Classify the response, and parse and tag a changed body. No database work."""
     if result.status == 410:
-        return _record_gone(sessions, state, result, now)
+        return _Decision("gone", result, message="the server answered 410 Gone: the feed "
+                                                 "was removed")
     if result.not_modified:
-        return _record_success(sessions, state, result, now, policy, "not_modified")
+        return _Decision("not_modified", result)
     if not result.ok:
-        return _record_error(sessions, state, result, now, policy,
-                             result.error or f"HTTP {result.status}")
+        return _Decision("error", result, message=result.error or f"HTTP {result.status}")
     body = result.body or b""
     body_hash = hashlib.sha256(body).hexdigest()
     if body_hash == state.body_hash:
-        return _record_success(sessions, state, result, now, policy, "unchanged",
-                               body_hash=body_hash)
+        return _Decision("unchanged", result, body_hash=body_hash)
     parsed = _parse(body, result, state)
     if parsed.error or (not parsed.entries and parsed.bozo):
         message = parsed.error or f"not a usable feed: {parsed.bozo_message or 'no entries'}"
-        return _record_error(sessions, state, result, now, policy, message,
-                             bozo=parsed.bozo)
-    tagged = store.tag_entries(parsed.entries, compile_rules(state.rules))
-    return _record_success(sessions, state, result, now, policy, "ok", body_hash=body_hash,
-                           tagged=tagged, parsed=parsed)
+        return _Decision("error", result, message=message, parsed=parsed)
+    tagged = tuple(store.tag_entries(parsed.entries, compile_rules(state.rules)))
+    return _Decision("ok", result, body_hash=body_hash, parsed=parsed, tagged=tagged)
 
 
 def _parse(body: bytes, result: FetchResult, state: _FeedState) -> ParsedFeed:
@@ -188,67 +217,115 @@ def _parse(body: bytes, result: FetchResult, state: _FeedState) -> ParsedFeed:
         return ParsedFeed(entries=[], error=f"could not parse: {type(exc).__name__}: {exc}")
 
 
-def _moved(session: Session, feed: Feed, result: FetchResult) -> str | None:
-    """Follow a permanent redirect: store the new URL unless another feed already has it."""
-    new_url = result.permanent_url
-    if not new_url or new_url == feed.url:
-        return None
-    other = session.scalar(select(Feed.id).where(Feed.url == new_url, Feed.id != feed.id))
-    if other is not None:
-        return f"moved permanently to {new_url}, which feed {other} already polls"
-    old, feed.url = feed.url, new_url
-    return f"moved permanently from {old}; feed URL updated"
+# SQLite has one writer at a time. Threads of one process queue here (a fast hand-off)
+# instead of in SQLite's busy handler, which sleeps in growing steps.
+_SQLITE_WRITE_LOCKS: dict[int, threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
-def _poll_log(session: Session, state: _FeedState, result: FetchResult, now: datetime,
-              outcome: str, **kw) -> None:
-    session.add(PollLog(feed_id=state.id, started_at=now,
-                        finished_at=now + timedelta(seconds=result.elapsed),
-                        http_status=result.status, outcome=outcome, **kw))
+def _write_lock(sessions: sessionmaker[Session]):
+    bind = sessions.kw.get("bind")
+    if bind is None or bind.dialect.name != "sqlite":
+        return nullcontext()
+    engine = getattr(bind, "engine", bind)
+    with _LOCKS_GUARD:
+        return _SQLITE_WRITE_LOCKS.setdefault(id(engine), threading.Lock())
 
 
-def _record_success(sessions, state: _FeedState, result: FetchResult, now: datetime,
-                    policy: SchedulePolicy, outcome: str, *, body_hash: str | None = None,
-                    tagged: Sequence[store.TaggedEntry] = (),
-                    parsed: ParsedFeed | None = None) -> PollOutcome:
-    with sessions() as session:
-        feed = session.get(Feed, state.id)
-        if feed is None:
+def _record(sessions, state: _FeedState, decision: _Decision, now: datetime,
+            policy: SchedulePolicy) -> PollOutcome:
+    """One transaction: the diaries, the feed row and the poll log, together or not at all."""
+    result = decision.result
+    with _write_lock(sessions), sessions() as session:
+        # Write first: on SQLite this takes the write lock before any read, so the
+        # transaction can never fail to upgrade from reader to writer mid-way.
+        touched = session.execute(update(Feed).where(Feed.id == state.id)
+                                  .values(last_polled_at=now, last_status=result.status)
+                                  .execution_options(synchronize_session=False))
+        if touched.rowcount == 0:
             raise FeedNotFound(state.id)
-        warnings = []
+        values: dict = {}
+        warnings: list[str] = []
         stored = store.StoreResult()
-        if tagged:
-            stored = store.store_entries(session, state.site_id, tagged, now,
-                                         crosspost_window_hours=state.crosspost_window_hours)
-        moved = _moved(session, feed, result)
-        if moved:
-            warnings.append(moved)
-        if parsed is not None and parsed.bozo:
-            warnings.append(f"feed is not well-formed: {parsed.bozo_message or 'bozo'}")
-        if parsed is not None and parsed.title and not feed.title:
-            feed.title = parsed.title[:300]
-        nxt = schedule.after_success(policy, feed.interval_seconds, stored.new_count, now)
-        if result.status != 304:
-            feed.etag = _etag_to_keep(state, result, body_hash, warnings)
-            feed.last_modified = result.last_modified
-        if body_hash is not None:
-            feed.body_hash = body_hash
-        feed.last_status = result.status
-        feed.last_polled_at = feed.last_success_at = now
-        feed.error_count, feed.last_error = 0, None
-        feed.interval_seconds, feed.next_poll_at = nxt.interval_seconds, nxt.next_poll_at
+        moved = _moved(session, state, result)
+        if moved is not None:
+            warning, new_url = moved
+            warnings.append(warning)
+            if new_url:
+                values["url"] = new_url
+        kind = decision.kind
+        if kind == "gone":
+            values.update(enabled=False, disabled_reason=decision.message,
+                          last_error=decision.message)
+            nxt = None
+        elif kind == "error":
+            errors = state.error_count + 1
+            nxt = schedule.after_error(policy, state.interval_seconds, errors, now,
+                                       result.retry_after)
+            values.update(error_count=errors, last_error=decision.message,
+                          next_poll_at=nxt.next_poll_at)
+        else:
+            if decision.tagged:
+                stored = store.store_entries(
+                    session, state.site_id, decision.tagged, now,
+                    crosspost_window_hours=state.crosspost_window_hours)
+            parsed = decision.parsed
+            if parsed is not None and parsed.bozo:
+                warnings.append(f"feed is not well-formed: {parsed.bozo_message or 'bozo'}")
+            if parsed is not None and parsed.title and not state.title:
+                values["title"] = parsed.title[:300]
+            nxt = schedule.after_success(policy, state.interval_seconds, stored.new_count, now)
+            if kind != "not_modified":
+                values["etag"] = _etag_to_keep(state, result, decision.body_hash, warnings)
+                values["last_modified"] = (result.last_modified or "")[:100] or None
+            if decision.body_hash is not None:
+                values["body_hash"] = decision.body_hash
+            values.update(last_success_at=now, error_count=0, last_error=None,
+                          interval_seconds=nxt.interval_seconds, next_poll_at=nxt.next_poll_at)
+        session.execute(update(Feed).where(Feed.id == state.id).values(**values)
+                        .execution_options(synchronize_session=False))
+        outcome = {"gone": "disabled"}.get(kind, kind)
+        bozo = bool(decision.parsed is not None and decision.parsed.bozo)
         warning = "; ".join(warnings) or None
-        _poll_log(session, state, result, now, outcome, new_count=stored.new_count,
-                  updated_count=stored.updated_count,
-                  bozo=bool(parsed is not None and parsed.bozo), warning=warning)
-        url = feed.url
+        session.execute(insert(PollLog).values(
+            feed_id=state.id, started_at=now,
+            finished_at=now + timedelta(seconds=result.elapsed), http_status=result.status,
+            outcome=outcome, new_count=stored.new_count, updated_count=stored.updated_count,
+            bozo=bozo, warning=warning, error=decision.message))
         session.commit()
-    log.info("polled feed %s: %s, %d new, %d updated", state.id, outcome, stored.new_count,
-             stored.updated_count, extra={"feed_id": state.id})
-    return PollOutcome(state.id, url, outcome, result.status, stored.new_count,
-                       stored.updated_count, warning=warning,
-                       bozo=bool(parsed is not None and parsed.bozo),
-                       next_poll_at=nxt.next_poll_at, new_ids=stored.new_ids)
+    _log_outcome(state, outcome, stored, decision, policy)
+    return PollOutcome(state.id, values.get("url", state.url), outcome, result.status,
+                       stored.new_count, stored.updated_count, error=decision.message,
+                       warning=warning, bozo=bozo,
+                       next_poll_at=nxt.next_poll_at if nxt else None,
+                       new_ids=stored.new_ids)
+
+
+def _log_outcome(state: _FeedState, outcome: str, stored: store.StoreResult,
+                 decision: _Decision, policy: SchedulePolicy) -> None:
+    extra = {"feed_id": state.id}
+    if outcome == "error":
+        errors = state.error_count + 1
+        level = logging.WARNING if schedule.is_failing(errors, policy) else logging.INFO
+        log.log(level, "poll of feed %s failed (%d in a row): %s", state.id, errors,
+                decision.message, extra=extra)
+    elif outcome == "disabled":
+        log.warning("feed %s disabled: %s", state.id, decision.message, extra=extra)
+    else:
+        log.info("polled feed %s: %s, %d new, %d updated", state.id, outcome,
+                 stored.new_count, stored.updated_count, extra=extra)
+
+
+def _moved(session: Session, state: _FeedState,
+           result: FetchResult) -> tuple[str, str | None] | None:
+    """A permanent redirect: (warning, new URL to store, or None when another feed has it)."""
+    new_url = result.permanent_url
+    if not new_url or new_url == state.url or len(new_url) > 1000:
+        return None
+    other = session.scalar(select(Feed.id).where(Feed.url == new_url, Feed.id != state.id))
+    if other is not None:
+        return f"moved permanently to {new_url}, which feed {other} already polls", None
+    return f"moved permanently from {state.url}; feed URL updated", new_url
 
 
 def _etag_to_keep(state: _FeedState, result: FetchResult, body_hash: str | None,
@@ -263,48 +340,6 @@ def _etag_to_keep(state: _FeedState, result: FetchResult, body_hash: str | None,
         warnings.append("the server's ETag did not change with the content; not using it")
         return (UNTRUSTED_ETAG + result.etag)[:300]
     return result.etag[:300]
-
-
-def _record_error(sessions, state: _FeedState, result: FetchResult, now: datetime,
-                  policy: SchedulePolicy, message: str, *, bozo: bool = False) -> PollOutcome:
-    with sessions() as session:
-        feed = session.get(Feed, state.id)
-        if feed is None:
-            raise FeedNotFound(state.id)
-        moved = _moved(session, feed, result)
-        feed.error_count += 1
-        nxt = schedule.after_error(policy, feed.interval_seconds, feed.error_count, now,
-                                   result.retry_after)
-        feed.last_status = result.status
-        feed.last_polled_at = now
-        feed.last_error = message
-        feed.next_poll_at = nxt.next_poll_at
-        _poll_log(session, state, result, now, "error", bozo=bozo, error=message,
-                  warning=moved)
-        errors, url = feed.error_count, feed.url
-        session.commit()
-    level = logging.WARNING if schedule.is_failing(errors, policy) else logging.INFO
-    log.log(level, "poll of feed %s failed (%d in a row): %s", state.id, errors, message,
-            extra={"feed_id": state.id})
-    return PollOutcome(state.id, url, "error", result.status, error=message,
-                       warning=moved, bozo=bozo, next_poll_at=nxt.next_poll_at)
-
-
-def _record_gone(sessions, state: _FeedState, result: FetchResult, now: datetime):
-    reason = "the server answered 410 Gone: the feed was removed"
-    with sessions() as session:
-        feed = session.get(Feed, state.id)
-        if feed is None:
-            raise FeedNotFound(state.id)
-        feed.enabled = False
-        feed.disabled_reason = reason
-        feed.last_status = result.status
-        feed.last_polled_at = now
-        feed.last_error = reason
-        _poll_log(session, state, result, now, "disabled", error=reason)
-        session.commit()
-    log.warning("feed %s disabled: %s", state.id, reason, extra={"feed_id": state.id})
-    return PollOutcome(state.id, state.url, "disabled", result.status, error=reason)
 
 
 # Many feeds -----------------------------------------------------------------------------
@@ -323,27 +358,36 @@ def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
               now: datetime | Callable[[], datetime], fetcher, *,
               policy: SchedulePolicy | None = None, workers: int = 1,
               on_done: Callable[[PollOutcome], None] | None = None) -> list[PollOutcome]:
-    """Poll each feed with ``poll_feed`` on up to ``workers`` threads (one shared fetcher).
+    """Poll each feed as ``poll_feed`` does, on up to ``workers`` threads (one fetcher).
 
-    ``now`` may be a clock, read as each poll starts. A feed that raises (even "not
-    found") becomes an error outcome: one bad feed never stops the others. Use
-    ``workers=1`` with a session factory bound to a single connection (tests).
+    The feed rows are read in one short transaction up front; each feed then gets its own
+    fetch and its own storing transaction. ``now`` may be a clock, read as each poll
+    starts. A feed that fails in any way (even "not found") becomes an error outcome: one
+    bad feed never stops the others. Use ``workers=1`` with a session factory bound to a
+    single connection (tests).
     """
     clock = now if callable(now) else (lambda: now)
+    policy = policy or SchedulePolicy()
+    ids = list(feed_ids)
+    with sessions() as session:
+        states = _read_states(session, ids, clock())
 
     def one(feed_id: int) -> PollOutcome:
         try:
-            outcome = poll_feed(sessions, feed_id, clock(), fetcher, policy=policy)
+            state = states.get(feed_id)
+            if state is None:
+                raise FeedNotFound(feed_id)
+            outcome = _poll(sessions, state, clock(), fetcher, policy)
         except FeedNotFound as err:
             outcome = PollOutcome(feed_id, "", "error", error=err.message)
         except Exception as exc:  # noqa: BLE001
             log.exception("poll of feed %s failed", feed_id, extra={"feed_id": feed_id})
-            outcome = PollOutcome(feed_id, "", "error", error=f"{type(exc).__name__}: {exc}")
+            outcome = PollOutcome(feed_id, states[feed_id].url if feed_id in states else "",
+                                  "error", error=f"{type(exc).__name__}: {exc}")
         if on_done is not None:
             on_done(outcome)
         return outcome
 
-    ids = list(feed_ids)
     if workers <= 1 or len(ids) <= 1:
         return [one(i) for i in ids]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 
 import pytest
@@ -25,10 +26,28 @@ def fetch_settings(network: BlogNetwork, **overrides) -> FetchSettings:
     return FetchSettings(**values)
 
 
+def no_delay(network: BlogNetwork) -> None:
+    """Turn Nagle off on the simulator's accepted sockets.
+
+    The simulator writes headers and body separately; with Nagle on, the body waits for
+    the client's delayed ACK (~40 ms a response), which made every poll 40 ms slower.
+    """
+    for server, _thread in network._servers:
+        accept = server.get_request
+
+        def get_request(accept=accept):
+            conn, addr = accept()
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return conn, addr
+
+        server.get_request = get_request
+
+
 @pytest.fixture
 def network():
     net = BlogNetwork(seed=1, start=SIM_START)
     net.start()
+    no_delay(net)
     yield net
     net.stop()
 
