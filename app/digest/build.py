@@ -263,8 +263,11 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
         window = timedelta(hours=max(site.rec_window_hours, 1.0))
         first = min(d.published_at for d in targets) - window
         last = max(d.published_at for d in targets) + window
-        rivals = list(session.scalars(select(Diary).where(
-            Diary.site_id == site_id, Diary.published_at >= first, Diary.published_at < last)))
+        # Every diary of the site competes for the list, on topic or not; columns suffice.
+        rivals = list(session.execute(
+            select(Diary.id, Diary.published_at, Diary.on_rec_list).where(
+                Diary.site_id == site_id, Diary.published_at >= first,
+                Diary.published_at < last)))
         series = _series(session, rivals, until=last)
         race = outcomes.SiteRace(site_settings(site), series.values())
         for diary in targets:
@@ -280,17 +283,20 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
     return results
 
 
-def _series(session: Session, diaries: Sequence[Diary],
+def _series(session: Session, diaries: Sequence,
             until: datetime | None = None) -> dict[int, outcomes.Series]:
+    """Poll series of ``diaries`` (Diary rows, or rows with id, published_at, on_rec_list)."""
     observations: dict[int, list[ranking.Observation]] = defaultdict(list)
     ids = [d.id for d in diaries]
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        query = select(DiaryMetric).where(DiaryMetric.diary_id.in_(chunk))
+        # Plain rows, not ORM objects: a busy week has tens of thousands of polls.
+        query = select(DiaryMetric.diary_id, DiaryMetric.observed_at, DiaryMetric.recommends,
+                       DiaryMetric.comments).where(DiaryMetric.diary_id.in_(chunk))
         if until is not None:
             query = query.where(DiaryMetric.observed_at < until)
-        for m in session.scalars(query):
-            observations[m.diary_id].append(
-                ranking.Observation(m.observed_at, m.recommends, m.comments))
+        for diary_id, observed_at, recommends, comments in session.execute(query):
+            observations[diary_id].append(
+                ranking.Observation(observed_at, recommends, comments))
     return {d.id: outcomes.make_series(d.id, d.published_at, observations[d.id], d.on_rec_list)
             for d in diaries}
 
