@@ -236,10 +236,12 @@ def test_unexpected_schemes_are_refused(fetcher):
 def test_per_host_politeness_limits_concurrency_and_spaces_starts(network, fault):
     paths = [f"/polite/{i}.xml" for i in range(8)]
     for path in paths:
-        fault(path, "delay", seconds=0.15)
+        fault(path, "delay", seconds=0.5)
         network.serve_file(path, b"<rss version='2.0'><channel><title>t</title></channel></rss>",
                            {"Content-Type": "application/rss+xml"})
-    gap = 0.05
+    # Gap and delay are wide so that scheduling jitter on a loaded 2-core machine cannot
+    # blur the property: without politeness all 8 would start together.
+    gap = 0.2
     network.clear_log()
     with Fetcher(settings_for(network, host_max_concurrency=2, host_min_gap=gap)) as fetcher:
         results = []
@@ -254,7 +256,7 @@ def test_per_host_politeness_limits_concurrency_and_spaces_starts(network, fault
                  key=lambda e: e.started)
     assert len(log) == 8
     starts = [e.started for e in log]
-    assert min(b - a for a, b in zip(starts, starts[1:])) >= gap * 0.8
+    assert min(b - a for a, b in zip(starts, starts[1:])) >= gap * 0.5
     overlap = max(sum(1 for o in log if o.started <= e.started < o.finished) for e in log)
     assert overlap == 2  # the limit was reached, and never exceeded
 
