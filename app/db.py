@@ -7,12 +7,17 @@ rolled back when the request ends.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy.orm import Session, sessionmaker
+
+from models.db import read_only
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_app(app: Flask, session_factory: sessionmaker[Session]) -> None:
     app.extensions["diaryboost.sessions"] = session_factory
+    app.extensions["diaryboost.read_sessions"] = read_only(session_factory)
     app.teardown_appcontext(_close)
 
 
@@ -22,7 +27,11 @@ def session_factory() -> sessionmaker[Session]:
 
 def get_db() -> Session:
     if "db" not in g:
-        g.db = session_factory()()
+        # Page views only read: they must not queue behind the scheduler's writes.
+        key = "diaryboost.read_sessions" if has_request_context() \
+            and request.method in SAFE_METHODS \
+            else "diaryboost.sessions"
+        g.db = current_app.extensions[key]()
     return g.db
 
 

@@ -34,7 +34,12 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):
-            conn.exec_driver_sql("BEGIN")
+            # Writers take the write lock up front. A deferred transaction that has read
+            # cannot upgrade to a writer once another connection committed (SQLITE_BUSY
+            # at once, the busy timeout does not help), which failed concurrent polls.
+            # Read-only work opts into DEFERRED with execution_options(sqlite_begin=...).
+            mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
@@ -43,3 +48,13 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+def read_only(factory: sessionmaker[Session]) -> sessionmaker[Session]:
+    """The same sessions, but on SQLite they begin DEFERRED so readers never queue for
+    the write lock. Use only where nothing is written."""
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        return sessionmaker(bind=bind.execution_options(sqlite_begin="DEFERRED"),
+                            expire_on_commit=False, future=True)
+    return factory
