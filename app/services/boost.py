@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app import ranking
 from app.errors import NotFound, ValidationError
 from app.services.actions import is_web_url
+from app.services.charts import SPARK_MAX_POINTS, thin
 from app.services.shift_status import ShiftNow, current_shift
 from models import Action, Diary, DiaryMetric, Site, User
 
@@ -26,7 +27,8 @@ NEED_KINDS = ("recommend", "comment", "crosspost")
 NEED_LABELS = {"recommend": "Recs", "comment": "Comments", "crosspost": "Cross-post"}
 # The ranking model wants the last 48 h of polls; older recs are spread from publication.
 METRIC_HOURS = 48
-PAGE_LIMIT = 50
+# Nobody works through more than this in one sitting; filters reach the rest.
+PAGE_LIMIT = 30
 
 Point = tuple[datetime, int]
 
@@ -124,12 +126,13 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     if not live.diaries:
         return live
     observations: dict[int, list[ranking.Observation]] = defaultdict(list)
-    for diary_id, at, recs, comments in session.execute(
+    # Core execution on the session's connection: no ORM row bookkeeping for ~10^4 rows.
+    for diary_id, at, recs, comments in session.connection().execute(
             select(DiaryMetric.diary_id, DiaryMetric.observed_at, DiaryMetric.recommends,
                    DiaryMetric.comments)
             .where(DiaryMetric.diary_id.in_(live_ids),
                    DiaryMetric.observed_at >= now - timedelta(hours=METRIC_HOURS))
-            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)):
+            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)).all():
         observations[diary_id].append(ranking.Observation(at, recs, comments))
     live.observations = observations
     live.actions = session.execute(
@@ -203,7 +206,7 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
         if shift is not None and shift.focus != "any":
             # The shift's focus first: that is the button the teammate came to press.
             needs = tuple(sorted(needs, key=lambda n: n.kind != shift.focus))
-        obs = live.observations.get(d.id, ())
+        obs = thin(live.observations.get(d.id, ()), SPARK_MAX_POINTS)
         site_ok, focus_ok = _shift_matches(shift, d.site_id, (n.kind for n in needs))
         rows.append(BoostRow(
             diary_id=d.id, title=d.title, url=d.url if is_web_url(d.url) else None,
@@ -246,14 +249,17 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
     live = _load(session, now, chosen.id if chosen else None)
     ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
     shift = current_shift(session, user.id, now)
-    rows = _rows(live, ranked, user, shift)
     if need is not None:
-        rows = [r for r in rows if need in r.need_kinds]
+        ranked = [r for r in ranked if any(n.kind == need for n in r.needs)]
     if shift is not None:
         # Stable sort: the ranking order holds within each group.
-        rows.sort(key=lambda r: _shift_matches(shift, r.site_id, r.need_kinds))
+        site_of = {d.id: d.site_id for d in live.diaries}
+        ranked.sort(key=lambda r: _shift_matches(shift, site_of[r.diary_id],
+                                                 [n.kind for n in r.needs]))
+    # Rows (sparklines, per-user marks) only for what is shown: the list can be long.
+    rows = _rows(live, ranked[:limit], user, shift)
     options = [SiteOption(s.id, s.slug, s.name) for s in live.sites.values() if s.enabled]
-    return BoostPage(rows=rows[:limit], total=len(rows), sites=options, site=site, need=need,
+    return BoostPage(rows=rows, total=len(ranked), sites=options, site=site, need=need,
                      shift=shift, generated_at=now)
 
 

@@ -17,8 +17,9 @@ Point = tuple[datetime, int]
 SPARK_MAX_POINTS = 48
 
 
-def _thin(points: Sequence[Point], limit: int) -> list[Point]:
-    # Even sampling plus the last point: the sparkline must end at today's count.
+def thin(points: Sequence, limit: int) -> list:
+    """At most ``limit`` items, evenly sampled, always keeping the first and the last
+    (a sparkline must end at today's count)."""
     if len(points) <= limit:
         return list(points)
     step = (len(points) - 1) / (limit - 1)
@@ -44,7 +45,7 @@ def _polyline(coords: Sequence[tuple[float, float]]) -> str:
 def sparkline(points: Sequence[Point], *, label: str, css_class: str = "",
               width: int = 72, height: int = 20) -> Markup:
     """A tiny line of ``points`` (time, count), oldest first; empty series draw a flat line."""
-    points = _thin(points, SPARK_MAX_POINTS)
+    points = thin(points, SPARK_MAX_POINTS)
     if len(points) < 2:
         value = points[0][1] if points else 0
         coords = [(1.0, height / 2), (width - 1.0, height / 2)]
