@@ -142,3 +142,22 @@ def test_diary_page_explains_no_need(app, client, login, world):
 
 def test_anonymous_is_sent_to_login(client):
     assert "/login" in client.get("/boost/").headers["Location"]
+
+
+def test_shift_banner_shows_end_in_the_users_zone(app, client, login, world, db_session):
+    from models import Shift, ShiftAssignment
+
+    _pin(app)
+    shift = Shift(site_id=world.mydd.id, starts_at=NOW - hours(1), ends_at=NOW + hours(2),
+                  focus="crosspost")
+    db_session.add(shift)
+    db_session.flush()
+    db_session.add(ShiftAssignment(shift_id=shift.id, user_id=world.blogger.id))
+    world.blogger.timezone = "America/New_York"
+    db_session.flush()
+    login(world.blogger)
+    html = client.get("/boost/").get_data(as_text=True)
+    banner = LexborHTMLParser(html).css_first(".shift-banner").text(separator=" ", strip=True)
+    # Ends 21:00 UTC, which is 16:00 in New York in November.
+    assert "On shift for MyDD" in banner and "until 16:00" in banner
+    assert _titles(html)[0] == "SiCKO screening tonight"
