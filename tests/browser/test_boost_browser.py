@@ -74,6 +74,10 @@ def test_diary_page_chart_and_blogger_denied_sources(page, live_server):
     assert page.locator("svg.chart polyline.line-rec").count() == 1
     assert "needs ~6 recs in the next hour" in page.locator(".breakdown").inner_text()
     screenshot(page, "boost-diary")
+    page.goto(f"{live_server.url}/profile/")
+    page.get_by_role("button", name="Create a token").click()
+    assert len(page.locator("#new-token").inner_text()) > 30
+    screenshot(page, "boost-profile")
     response = page.goto(f"{live_server.url}/admin/sources/")
     assert response.status == 403
     page.wait_for_load_state("networkidle")  # let the error page finish loading its assets
