@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -38,6 +38,9 @@ METRIC_HEARTBEAT = timedelta(hours=1)
 # it is skipped for a batch bigger than this (a feed's first poll), where author + title
 # matching and forward links still apply.
 REVERSE_LINK_BATCH = 20
+# Bounds on cross-post matching work per stored batch (see link_crossposts).
+CANDIDATE_ROWS = 200
+CANDIDATES_PER_DIARY = 5
 
 # Column limits, so a huge title from a hostile feed cannot fail the whole transaction.
 _MAX = {"guid": 1024, "url": 2000, "title": 1000, "author": 200}
@@ -190,13 +193,6 @@ def _insert_new(session, site_id, new_rows, changed_rows, unchanged_ids) -> list
 
 # Cross-posts ---------------------------------------------------------------------------
 
-def _candidates(session: Session, where) -> list[crosspost.Candidate]:
-    rows = session.execute(select(Diary.id, Diary.site_id, Diary.author, Diary.title,
-                                  Diary.url, Diary.summary_html, Diary.crosspost_group_id)
-                           .where(where))
-    return [crosspost.Candidate(*row) for row in rows]
-
-
 def _url_variants(normalised: str) -> list[str]:
     out = []
     for scheme in ("https://", "http://"):
@@ -209,18 +205,28 @@ def _url_variants(normalised: str) -> list[str]:
 def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], now: datetime,
                     *, window_hours: float = 48.0, new_count: int = 0) -> int:
     """Put ``diary_ids`` (all on ``site_id``) into cross-post groups with their copies on
-    other sites published within ``window_hours``. Returns how many diaries were grouped."""
+    other sites published within ``window_hours``. Returns how many diaries were grouped.
+
+    Only health-care diaries (topic score > 0) take part: groups exist to say "already
+    cross-posted to X", a need the ranking gives relevant diaries only, and it keeps the
+    work bounded on busy sites. Each diary is compared with at most CANDIDATES_PER_DIARY
+    same-author diaries (the nearest in time) and joins at most one copy per other site.
+    """
     if not diary_ids or window_hours <= 0:
         return 0
     mine: list[crosspost.Candidate] = []
-    published: list[datetime] = []
+    published: dict[int, datetime] = {}
     for chunk in _chunks(list(diary_ids)):
-        mine += _candidates(session, Diary.id.in_(chunk))
-        published += session.scalars(select(Diary.published_at).where(Diary.id.in_(chunk)))
-    low, high = (min(published), max(published)) if published else (now, now)
+        for row in session.execute(_CANDIDATE_COLUMNS.where(Diary.id.in_(chunk),
+                                                            Diary.topic_score > 0)):
+            mine.append(crosspost.Candidate(*row[:7]))
+            published[row.id] = row.published_at
+    if not mine:
+        return 0
     window = timedelta(hours=window_hours)
-    in_window = and_(Diary.site_id != site_id, Diary.published_at >= low - window,
-                     Diary.published_at <= high + window)
+    in_window = and_(Diary.site_id != site_id, Diary.topic_score > 0,
+                     Diary.published_at >= min(published.values()) - window,
+                     Diary.published_at <= max(published.values()) + window)
     clauses = []
     authors = {m.author for m in mine if m.author}
     if authors:
@@ -228,37 +234,69 @@ def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], no
         clauses.append(Diary.author.in_(sorted(variants)[:CHUNK]))
     links = set().union(*(crosspost.linked_urls(m.summary_html) for m in mine))
     if links:
-        urls = [v for link in sorted(links)[:100] for v in _url_variants(link)]
-        clauses.append(Diary.url.in_(urls))
-    if mine and new_count <= REVERSE_LINK_BATCH:
+        clauses.append(Diary.url.in_([v for link in sorted(links)[:50]
+                                      for v in _url_variants(link)]))
+    if new_count <= REVERSE_LINK_BATCH:
         host = (urlsplit(mine[0].url).hostname or "").removeprefix("www.")
         if host:
             clauses.append(Diary.summary_html.like(f"%{host}%"))
     if not clauses:
         return 0
-    others = _candidates(session, and_(in_window, or_(*clauses)))
-    if not others:
+    rows = session.execute(_CANDIDATE_COLUMNS.where(in_window, or_(*clauses))
+                           .order_by(Diary.published_at.desc()).limit(CANDIDATE_ROWS)).all()
+    if not rows:
         return 0
+    others = {row.id: crosspost.Candidate(*row[:7]) for row in rows}
+    others_at = {row.id: row.published_at for row in rows}
+    by_author: dict[str, list[int]] = {}
+    by_url: dict[str, list[int]] = {}  # a candidate's own URL
+    linking: dict[str, list[int]] = {}  # URLs the candidate's summary links to
+    for other in others.values():
+        by_author.setdefault(crosspost.normalise_author(other.author), []).append(other.diary_id)
+        by_url.setdefault(crosspost.normalise_url(other.url), []).append(other.diary_id)
+        for link in crosspost.linked_urls(other.summary_html):
+            linking.setdefault(link, []).append(other.diary_id)
+    joins: list[dict] = []
     grouped = 0
     for me in mine:
-        found = crosspost.matches(me, others)
-        if not found:
+        at = published[me.diary_id]
+        near = sorted(by_author.get(crosspost.normalise_author(me.author), ()),
+                      key=lambda i: abs(others_at[i] - at))[:CANDIDATES_PER_DIARY]
+        linked = [i for link in crosspost.linked_urls(me.summary_html)
+                  for i in by_url.get(link, ())]
+        linked += linking.get(crosspost.normalise_url(me.url), [])
+        best: dict[int, crosspost.Candidate] = {}  # one copy per other site
+        for i in [*near, *linked]:
+            other = others[i]
+            if other.site_id not in best and crosspost.same_diary(me, other):
+                best[other.site_id] = other
+        if not best:
             continue
+        found = list(best.values())
         gid = crosspost.group_id_for(me.diary_id, found)
-        ids = {me.diary_id, *(o.diary_id for o in found)}
         old_groups = {g for g in [me.group_id, *(o.group_id for o in found)] if g is not None}
-        condition = Diary.id.in_(sorted(ids))
-        if old_groups:
-            condition = or_(condition, Diary.crosspost_group_id.in_(sorted(old_groups)))
-        session.execute(update(Diary).where(condition).values(crosspost_group_id=gid)
-                        .execution_options(synchronize_session=False))
+        loose = [o.diary_id for o in found if o.group_id is None]
+        if old_groups <= {gid}:
+            # Joining an existing group (the common case): no other row changes.
+            joins += [{"id": i, "crosspost_group_id": gid} for i in [me.diary_id, *loose]]
+        else:
+            condition = or_(Diary.id.in_([me.diary_id, *(o.diary_id for o in found)]),
+                            Diary.crosspost_group_id.in_(sorted(old_groups)))
+            session.execute(update(Diary).where(condition).values(crosspost_group_id=gid)
+                            .execution_options(synchronize_session=False))
         grouped += 1
-        # Later diaries in this batch must see the merged group.
-        others = [crosspost.Candidate(o.diary_id, o.site_id, o.author, o.title, o.url,
-                                      o.summary_html,
-                                      gid if o.diary_id in ids or o.group_id in old_groups
-                                      else o.group_id) for o in others]
+        # Later diaries of this batch must see the new group ids.
+        me_ids = {me.diary_id, *(o.diary_id for o in found)}
+        for i, o in list(others.items()):
+            if i in me_ids or (o.group_id is not None and o.group_id in old_groups):
+                others[i] = replace(o, group_id=gid)
+    if joins:
+        session.execute(update(Diary), joins)
     return grouped
+
+
+_CANDIDATE_COLUMNS = select(Diary.id, Diary.site_id, Diary.author, Diary.title, Diary.url,
+                            Diary.summary_html, Diary.crosspost_group_id, Diary.published_at)
 
 
 # Counts --------------------------------------------------------------------------------

@@ -91,10 +91,10 @@ def test_crossposted_copy_joins_the_group_of_the_lowest_id(db_session, make_site
     put(db_session, kos, [entry(1, "SiCKO and the uninsured", author="nurse_ann")])
     put(db_session, mydd, [entry(2, "SiCKO and the Uninsured [cross-posted]",
                                  author="Nurse_Ann")])
-    put(db_session, calitics, [entry(3, "A totally different headline", author="x",
+    put(db_session, calitics, [entry(3, "A different headline on health care", author="x",
                                      summary_html='<p>From <a href="http://kos.example/d/1/">'
                                                   'Kos</a></p>')])
-    put(db_session, calitics, [entry(4, "Unrelated", author="nurse_ann")])
+    put(db_session, calitics, [entry(4, "Unrelated: the uninsured", author="nurse_ann")])
     rows = [d for s in (kos, mydd, calitics) for d in diaries(db_session, s)]
     first = rows[0].id
     assert [d.crosspost_group_id for d in rows] == [first, first, first, None]
@@ -102,18 +102,39 @@ def test_crossposted_copy_joins_the_group_of_the_lowest_id(db_session, make_site
 
 def test_reverse_link_found_when_the_copy_arrives_first(db_session, make_site):
     kos, mydd = make_site(), make_site()
-    put(db_session, mydd, [entry(9, "Copy", author="b", url="https://mydd.example/9",
+    put(db_session, mydd, [entry(9, "Copy on Medicaid", author="b",
+                                 url="https://mydd.example/9",
                                  guid="m9",
                                  summary_html='<a href="https://kos.example/d/5">orig</a>')])
-    put(db_session, kos, [entry(5, "Original", author="a")])
+    put(db_session, kos, [entry(5, "Original on SCHIP", author="a")])
     rows = diaries(db_session, mydd) + diaries(db_session, kos)
     assert rows[0].crosspost_group_id == rows[1].crosspost_group_id == rows[0].id
 
 
+def test_off_topic_diaries_are_not_grouped(db_session, make_site):
+    kos, mydd = make_site(), make_site()
+    put(db_session, kos, [entry(1, "Iraq funding vote", author="ann")])
+    put(db_session, mydd, [entry(2, "Iraq funding vote", author="ann")])
+    rows = diaries(db_session, kos) + diaries(db_session, mydd)
+    assert [d.crosspost_group_id for d in rows] == [None, None]
+
+
+def test_a_copy_joins_one_diary_per_other_site(db_session, make_site):
+    kos, mydd = make_site(), make_site()
+    put(db_session, kos, [entry(1, "SiCKO tonight", author="ann"),
+                          entry(2, "SiCKO tonight!", author="ann",
+                                published_at=T0 - timedelta(hours=20))])
+    put(db_session, mydd, [entry(3, "SiCKO tonight", author="ann")])
+    first, second = diaries(db_session, kos)
+    [copy] = diaries(db_session, mydd)
+    assert copy.crosspost_group_id == first.id == first.crosspost_group_id
+    assert second.crosspost_group_id is None
+
+
 def test_crossposts_outside_the_window_are_separate(db_session, make_site):
     kos, mydd = make_site(), make_site()
-    put(db_session, kos, [entry(1, "Same title", author="ann")])
-    put(db_session, mydd, [entry(2, "Same title", author="ann",
+    put(db_session, kos, [entry(1, "Same title: single payer", author="ann")])
+    put(db_session, mydd, [entry(2, "Same title: single payer", author="ann",
                                  published_at=T0 + timedelta(days=10))])
     rows = diaries(db_session, kos) + diaries(db_session, mydd)
     assert [d.crosspost_group_id for d in rows] == [None, None]
