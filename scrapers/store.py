@@ -34,9 +34,9 @@ CHUNK = 500
 # While a diary is young an observation is kept at least this often, even when its
 # counts did not move: "no new recs in the last hour" is itself what the ranking needs.
 METRIC_HEARTBEAT = timedelta(hours=1)
-# Reverse cross-post links (a stored diary's summary links a new one) need a text scan;
-# it is skipped for a batch bigger than this (a feed's first poll), where author + title
-# matching and forward links still apply.
+# Cross-post links (one copy's summary links the other) need row scans; they are
+# skipped for a batch bigger than this (a feed's first poll), where author + title
+# matching still applies.
 REVERSE_LINK_BATCH = 20
 # Bounds on cross-post matching work per stored batch (see link_crossposts).
 CANDIDATE_ROWS = 200
@@ -232,8 +232,10 @@ def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], no
     if authors:
         variants = authors | {a.lower() for a in authors}
         clauses.append(Diary.author.in_(sorted(variants)[:CHUNK]))
+    # Link clauses scan rows (diaries.url has no index, summaries are text): only for
+    # regular polls, not for a feed's first poll with its whole backlog.
     links = set().union(*(crosspost.linked_urls(m.summary_html) for m in mine))
-    if links:
+    if links and new_count <= REVERSE_LINK_BATCH:
         clauses.append(Diary.url.in_([v for link in sorted(links)[:50]
                                       for v in _url_variants(link)]))
     if new_count <= REVERSE_LINK_BATCH:
