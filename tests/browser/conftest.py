@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.serving import make_server
+from waitress.server import create_server
 
 from app import create_app
 from models import make_session_factory
@@ -58,11 +58,14 @@ def live_server(request, tmp_path):
     sessions = make_session_factory(engine)
     config = make_config(tmp_path, TEST_CLOCK=True, DATABASE_URL=str(engine.url))
     app = create_app(config, sessions)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # waitress, as in production (`run.py serve`): werkzeug's dev server sometimes reset
+    # Chromium's keep-alive connections, which showed up as console errors.
+    server = create_server(app, host="127.0.0.1", port=0, threads=6, ident="diaryboost-test")
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app, sessions=sessions)
-    server.shutdown()
+    yield LiveServer(url=f"http://127.0.0.1:{server.effective_port}", app=app,
+                     sessions=sessions)
+    server.close()
     thread.join(5)
     cleanup()
 
