@@ -275,12 +275,19 @@ class BlogNetwork:
                 when = self.start_at + timedelta(minutes=(i - entries) * BULK_MINUTES_PER_ENTRY)
                 link = f"{root}/bulk/{number}/entry/{i}"
                 topic = "single payer health care" if i % 3 == 0 else "the state budget"
+                # Like a real blog network: each blog has its own writers, and a few
+                # health-care diaries (1 in 8) are cross-posted by one writer on two
+                # neighbouring blogs under the same title.
+                crossposted = i % 24 == 0
+                writer = f"xp{number // 2}-{i}" if crossposted else f"w{number}-{i % 17}"
+                title = (f"Cross-posted diary {number // 2}-{i} on {topic}" if crossposted
+                         else f"Bulk diary {number}-{i} on {topic}")
                 summary = (f'<p>Entry {i} about {topic}. <a href="/x/{i}">more</a> '
-                           '<em>really</em>.</p>')
+                           '<em>really</em>.</p>' + _TEASER)
                 items.append(
-                    f"<item><title>Bulk diary {number}-{i} on {topic}</title>"
+                    f"<item><title>{title}</title>"
                     f"<link>{link}</link><guid>{link}</guid>"
-                    f"<author>writer{i % 17}@example.org (Writer {i % 17})</author>"
+                    f"<author>{writer}@example.org ({writer})</author>"
                     f"<category>{'health care' if i % 3 == 0 else 'budget'}</category>"
                     f"<pubDate>{rfc822(when)}</pubDate>"
                     f"<description>{escape(summary)}</description></item>\n")
@@ -290,6 +297,19 @@ class BlogNetwork:
                     + "</channel></rss>\n").encode()
             self._bulk_cache[key] = body
         return Reply(200, body, "application/rss+xml; charset=utf-8", last_modified=newest)
+
+
+# A diary teaser of typical length (~700 bytes of HTML), as Daily Kos feeds carry.
+_TEASER = (
+    "<p>When the legislature comes back next week, the votes on the bill will tell us who "
+    "is serious about working families. Call your representative, write a letter to the "
+    "editor, and bring a friend to the <strong>town hall</strong>.</p>"
+    "<blockquote>Millions of people are one bad month away from losing everything, and "
+    "the lobbyists are spending record sums to keep it that way.</blockquote>"
+    "<p>Here is what we know about the bill, who is spending what, and what "
+    "<a href=\"https://example.org/action\">you can do today</a>.</p>"
+    "<ul><li>Call</li><li>Write</li><li>Show up</li></ul>"
+)
 
 
 def _etag(body: bytes) -> str:
