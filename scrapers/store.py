@@ -168,9 +168,11 @@ def _insert_new(session, site_id, new_rows, changed_rows, unchanged_ids) -> list
         return []
     try:
         with session.begin_nested():
-            result = session.execute(
-                insert(Diary).returning(Diary.id, sort_by_parameter_order=True), new_rows)
-            return list(result.scalars())
+            # A plain executemany and one id lookup: several times cheaper than an ORM
+            # bulk insert with RETURNING in parameter order, and this is the hot path.
+            session.connection().execute(insert(Diary.__table__), new_rows)
+        found = _existing(session, site_id, [row["guid"] for row in new_rows])
+        return [found[row["guid"]][0] for row in new_rows]
     except IntegrityError:
         # Another writer stored some of these guids between our SELECT and INSERT (the
         # unique constraint is the guard). Re-read and treat those as updates.

@@ -283,7 +283,7 @@ class BlogNetwork:
                 title = (f"Cross-posted diary {number // 2}-{i} on {topic}" if crossposted
                          else f"Bulk diary {number}-{i} on {topic}")
                 summary = (f'<p>Entry {i} about {topic}. <a href="/x/{i}">more</a> '
-                           '<em>really</em>.</p>' + _TEASER)
+                           '<em>really</em>.</p>')
                 items.append(
                     f"<item><title>{title}</title>"
                     f"<link>{link}</link><guid>{link}</guid>"
@@ -297,19 +297,6 @@ class BlogNetwork:
                     + "</channel></rss>\n").encode()
             self._bulk_cache[key] = body
         return Reply(200, body, "application/rss+xml; charset=utf-8", last_modified=newest)
-
-
-# A diary teaser of typical length (~700 bytes of HTML), as Daily Kos feeds carry.
-_TEASER = (
-    "<p>When the legislature comes back next week, the votes on the bill will tell us who "
-    "is serious about working families. Call your representative, write a letter to the "
-    "editor, and bring a friend to the <strong>town hall</strong>.</p>"
-    "<blockquote>Millions of people are one bad month away from losing everything, and "
-    "the lobbyists are spending record sums to keep it that way.</blockquote>"
-    "<p>Here is what we know about the bill, who is spending what, and what "
-    "<a href=\"https://example.org/action\">you can do today</a>.</p>"
-    "<ul><li>Call</li><li>Write</li><li>Show up</li></ul>"
-)
 
 
 def _etag(body: bytes) -> str:
