@@ -60,16 +60,18 @@ def canonical_url(url: str, *, keep: Iterable[str] | None = None,
     """
     try:
         parts = urlsplit(url.strip())
+        port = parts.port
     except ValueError:
         return url.strip()
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port if parts.port not in (None, 80 if scheme == "http" else 443) else None
+    if port == (80 if scheme == "http" else 443):
+        port = None
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{host}:{port}" if port else host
     path = parts.path.split(";", 1)[0] or "/"
-    if drop_query:
+    if drop_query or not parts.query:
         query = ""
     else:
         pairs = parse_qsl(parts.query, keep_blank_values=True)
@@ -81,6 +83,13 @@ def canonical_url(url: str, *, keep: Iterable[str] | None = None,
                      if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS]
         query = urlencode(pairs)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _absolute(base: str, ref: str) -> str:
+    """``urljoin`` without its cost for the usual case, a link that is already absolute."""
+    if ref.startswith(("http://", "https://")) and "\\" not in ref:
+        return ref
+    return urljoin(base, ref)
 
 
 def published_at(entry: Mapping[str, Any]) -> datetime | None:
@@ -107,7 +116,8 @@ def fallback_guid(link: str, title: str) -> str:
 
 
 def _summary(entry: Mapping[str, Any]) -> tuple[str, str | None]:
-    """(html, base) for the entry's summary, falling back to its content."""
+    """(html, base) for the entry's summary, falling back to its content. ``base`` is the
+    document's xml:base in effect, possibly relative (resolve it against the feed URL)."""
     detail = entry.get("summary_detail")
     value = entry.get("summary")
     if not value:
@@ -161,12 +171,14 @@ class BaseAdapter:
         title = " ".join((entry.get("title") or "").split())
         if not raw_link and not title:
             return None
-        link = self.canonical(urljoin(feed_url, raw_link)) if raw_link else ""
+        link = self.canonical(_absolute(feed_url, raw_link)) if raw_link else ""
         summary_raw, base = _summary(entry)
-        summary = sanitize_html(summary_raw, base or link or feed_url)
+        summary = sanitize_html(summary_raw, urljoin(feed_url, base) if base else feed_url)
         tags = self.entry_tags(entry, feed_url)
         guid = (entry.get("id") or entry.get("guid") or "").strip()
-        if not guid:
+        if guid.startswith("/"):
+            guid = urljoin(feed_url, guid)  # a path: the same diary as its full URL
+        elif not guid:
             guid = link or fallback_guid(link, title)
         return EntryData(
             guid=guid, url=link, title=title or "(untitled)", author=self.entry_author(entry),

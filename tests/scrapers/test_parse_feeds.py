@@ -70,6 +70,33 @@ def test_relative_links_resolve_against_the_feed_url():
     assert entry.url == "http://blog.example.org/d/7"
 
 
+def test_a_content_location_header_is_the_base_for_relative_links():
+    body = rss(item(link="d/7", extra="<description>&lt;a href='../more'&gt;m&lt;/a&gt;"
+                                      "</description>"))
+    [entry] = parse_feed(body, {"Content-Location": "/archive/2007/feed.xml"}, URL,
+                         GENERIC).entries
+    assert entry.url == "http://blog.example.org/archive/2007/d/7"
+    assert 'href="http://blog.example.org/archive/more"' in entry.summary_html
+
+
+def test_a_path_guid_is_the_same_diary_as_its_full_url():
+    body = rss("<item><title>T</title><link>http://blog.example.org/d/7</link>"
+               "<guid>/d/7</guid></item><item><title>U</title><guid isPermaLink='false'>"
+               "abc-123</guid><link>http://blog.example.org/d/8</link></item>")
+    assert [e.guid for e in parse_feed(body, {}, URL, GENERIC).entries] == [
+        "http://blog.example.org/d/7", "abc-123"]
+
+
+def test_a_relative_xml_base_resolves_against_the_feed_url():
+    body = (b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="/blog/"><title>B</title>'
+            b'<entry><title>Single payer</title><id>urn:x:1</id><link href="d/1"/>'
+            b'<summary type="html">&lt;a href="img/x"&gt;x&lt;/a&gt;</summary></entry></feed>')
+    [entry] = parse_feed(body, {"Content-Type": "application/atom+xml"}, URL,
+                         GENERIC).entries
+    assert entry.url == "http://blog.example.org/blog/d/1"
+    assert 'href="http://blog.example.org/blog/img/x"' in entry.summary_html
+
+
 def test_malformed_feed_that_still_has_entries_is_bozo_with_entries():
     body = rss(item(title="Tom & Jerry") + item(title="Second <br> one",
                                                 link="http://blog.example.org/d/2"))
