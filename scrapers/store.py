@@ -13,18 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import Diary, DiaryMetric, TopicRule
 from scrapers import crosspost
-from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TopicMatch, html_to_text
+from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
+from scrapers.topics import tag_entries as tag_entries  # tagging is pure; callers use it here
 from scrapers.types import DiaryCounts, EntryData
 
 log = logging.getLogger(__name__)
@@ -47,12 +48,6 @@ _MAX = {"guid": 1024, "url": 2000, "title": 1000, "author": 200}
 
 
 @dataclass(frozen=True)
-class TaggedEntry:
-    entry: EntryData
-    match: TopicMatch
-
-
-@dataclass(frozen=True)
 class StoreResult:
     new_ids: tuple[int, ...] = ()
     updated_ids: tuple[int, ...] = ()
@@ -65,12 +60,6 @@ class StoreResult:
     @property
     def updated_count(self) -> int:
         return len(self.updated_ids)
-
-
-def tag_entries(entries: Iterable[EntryData], rules: CompiledRules) -> list[TaggedEntry]:
-    """Score each entry (pure): title, tags and the summary's visible text."""
-    return [TaggedEntry(e, rules.score(e.title, e.tags, html_to_text(e.summary_html)))
-            for e in entries]
 
 
 def load_rules(session: Session) -> list[Rule]:
@@ -158,39 +147,47 @@ def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], 
                         .execution_options(synchronize_session=False))
     updated_ids = tuple(row["id"] for row in changed_rows)
     link_crossposts(session, site_id, [*new_ids, *updated_ids], now,
-                    window_hours=crosspost_window_hours, new_count=len(new_ids))
+                    window_hours=crosspost_window_hours, new_count=len(new_ids),
+                    fresh=dict(zip(new_ids, new_rows, strict=False)))
     session.flush()
     return StoreResult(tuple(new_ids), updated_ids, len(unchanged_ids))
 
 
 def _insert_new(session, site_id, new_rows, changed_rows, unchanged_ids) -> list[int]:
+    """Insert ``new_rows``; returns their ids in order.
+
+    One multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` (SQLite and PostgreSQL
+    both have it): no savepoint, no second lookup. A guid another writer stored between
+    our SELECT and this INSERT comes back without an id; those rows are re-read and treated
+    as updates (the unique constraint is the guard).
+    """
     if not new_rows:
         return []
-    try:
-        with session.begin_nested():
-            # A plain executemany and one id lookup: several times cheaper than an ORM
-            # bulk insert with RETURNING in parameter order, and this is the hot path.
-            session.connection().execute(insert(Diary.__table__), new_rows)
-        found = _existing(session, site_id, [row["guid"] for row in new_rows])
-        return [found[row["guid"]][0] for row in new_rows]
-    except IntegrityError:
-        # Another writer stored some of these guids between our SELECT and INSERT (the
-        # unique constraint is the guard). Re-read and treat those as updates.
-        log.info("concurrent insert on site %s; retrying row by row", site_id)
-    existing = _existing(session, site_id, [row["guid"] for row in new_rows])
-    ids = []
-    for row in new_rows:
-        if row["guid"] in existing:
-            diary_id, content_hash, _ = existing[row["guid"]]
-            if content_hash != row["content_hash"]:
-                changed = {k: v for k, v in row.items()
-                           if k not in ("site_id", "guid", "first_seen_at")}
-                changed_rows.append({**changed, "id": diary_id})
-            else:
-                unchanged_ids.append(diary_id)
+    table = Diary.__table__
+    statement = _dialect_insert(session)(table).on_conflict_do_nothing(
+        index_elements=[table.c.site_id, table.c.guid]).returning(table.c.id, table.c.guid)
+    inserted = dict((guid, diary_id) for diary_id, guid
+                    in session.connection().execute(statement, new_rows))
+    if len(inserted) == len(new_rows):
+        return [inserted[row["guid"]] for row in new_rows]
+    log.info("concurrent insert on site %s; treating stored guids as updates", site_id)
+    lost = [row for row in new_rows if row["guid"] not in inserted]
+    existing = _existing(session, site_id, [row["guid"] for row in lost])
+    for row in lost:
+        diary_id, content_hash, _ = existing[row["guid"]]
+        if content_hash != row["content_hash"]:
+            changed = {k: v for k, v in row.items()
+                       if k not in ("site_id", "guid", "first_seen_at")}
+            changed_rows.append({**changed, "id": diary_id})
         else:
-            ids.append(session.execute(insert(Diary).returning(Diary.id), row).scalar_one())
-    return ids
+            unchanged_ids.append(diary_id)
+    return [inserted[row["guid"]] for row in new_rows if row["guid"] in inserted]
+
+
+def _dialect_insert(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 # Cross-posts ---------------------------------------------------------------------------
@@ -205,7 +202,8 @@ def _url_variants(normalised: str) -> list[str]:
 
 
 def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], now: datetime,
-                    *, window_hours: float = 48.0, new_count: int = 0) -> int:
+                    *, window_hours: float = 48.0, new_count: int = 0,
+                    fresh: Mapping[int, Mapping] | None = None) -> int:
     """Put ``diary_ids`` (all on ``site_id``) into cross-post groups with their copies on
     other sites published within ``window_hours``. Returns how many diaries were grouped.
 
@@ -213,12 +211,19 @@ def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], no
     cross-posted to X", a need the ranking gives relevant diaries only, and it keeps the
     work bounded on busy sites. Each diary is compared with at most CANDIDATES_PER_DIARY
     same-author diaries (the nearest in time) and joins at most one copy per other site.
+    ``fresh`` maps just-inserted ids to the values inserted, which need not be read back.
     """
     if not diary_ids or window_hours <= 0:
         return 0
+    fresh = fresh or {}
     mine: list[crosspost.Candidate] = []
     published: dict[int, datetime] = {}
-    for chunk in _chunks(list(diary_ids)):
+    for diary_id, row in fresh.items():
+        if row["topic_score"] > 0:
+            mine.append(crosspost.Candidate(diary_id, site_id, row["author"], row["title"],
+                                            row["url"], row["summary_html"]))
+            published[diary_id] = row["published_at"]
+    for chunk in _chunks([i for i in diary_ids if i not in fresh]):
         for row in session.execute(_CANDIDATE_COLUMNS.where(Diary.id.in_(chunk),
                                                             Diary.topic_score > 0)):
             mine.append(crosspost.Candidate(*row[:7]))

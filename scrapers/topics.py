@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+from scrapers.types import EntryData
 
 FIELDS = ("title", "tags", "body")
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
@@ -194,3 +196,17 @@ def score(title: str, tags: Sequence[str], body: str, rules: Sequence[Rule]) -> 
 def explain(title: str, tags: Sequence[str], body: str, rules: Sequence[Rule]) -> list[Hit]:
     """Every phrase found, per field, with the points it earned (for `topics test`)."""
     return compile_rules(rules).hits(title, tags, body)
+
+
+@dataclass(frozen=True)
+class TaggedEntry:
+    """A feed entry with its topic score: what the store writes."""
+
+    entry: EntryData
+    match: TopicMatch
+
+
+def tag_entries(entries: Iterable[EntryData], rules: CompiledRules) -> list[TaggedEntry]:
+    """Score each entry (pure): title, tags and the summary's visible text."""
+    return [TaggedEntry(e, rules.score(e.title, e.tags, html_to_text(e.summary_html)))
+            for e in entries]

@@ -65,6 +65,25 @@ def test_changed_entry_is_updated_and_keeps_first_seen(db_session, make_site):
     assert diary.first_seen_at == T0 and diary.last_seen_at == later
 
 
+def test_a_guid_stored_by_another_writer_meanwhile_becomes_an_update(db_session, make_site,
+                                                                     monkeypatch):
+    # Another poller stored diary 1 between our SELECT of known guids and our INSERT: the
+    # insert must not fail the feed's transaction; the row is updated, diary 2 is new.
+    site = make_site()
+    put(db_session, site, [entry(1, "Draft title")])
+    real_existing = store._existing
+    calls = []
+
+    def stale_first_read(session, site_id, guids):
+        calls.append(guids)
+        return {} if len(calls) == 1 else real_existing(session, site_id, guids)
+
+    monkeypatch.setattr(store, "_existing", stale_first_read)
+    result = put(db_session, site, [entry(1, "Final title"), entry(2)])
+    assert (result.new_count, result.updated_count) == (1, 1)
+    assert [d.title for d in diaries(db_session, site)] == ["Final title", "Diary 2"]
+
+
 def test_same_guid_on_another_site_is_another_diary(db_session, make_site):
     one, two = make_site(), make_site()
     put(db_session, one, [entry(1)])
