@@ -35,6 +35,13 @@ def _int(env, name, default, lo=None, hi=None):
     return value
 
 
+def _cores_if_many() -> int:
+    """Parser processes by default: one per usable core (at most 8), none on one core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") \
+        else (os.cpu_count() or 1)
+    return min(cores, 8) if cores > 1 else 0
+
+
 def _float(env, name, default, lo=None):
     raw = env.get(name)
     if raw is None or raw == "":
@@ -155,6 +162,7 @@ class Config:
     # Polling
     SCHEDULER_ENABLED: bool = True
     POLL_WORKERS: int = 8
+    POLL_PARSE_PROCESSES: int = 0
     POLL_MIN_INTERVAL: int = 300
     POLL_MAX_INTERVAL: int = 3600
     POLL_DEFAULT_INTERVAL: int = 900
@@ -212,6 +220,7 @@ class Config:
             MAIL_REPLY_TO=env.get("MAIL_REPLY_TO") or None,
             SCHEDULER_ENABLED=_bool(env, "SCHEDULER_ENABLED", True),
             POLL_WORKERS=_int(env, "POLL_WORKERS", 8, 1, 64),
+            POLL_PARSE_PROCESSES=_int(env, "POLL_PARSE_PROCESSES", _cores_if_many(), 0, 64),
             POLL_MIN_INTERVAL=_int(env, "POLL_MIN_INTERVAL", 300, 1),
             POLL_MAX_INTERVAL=_int(env, "POLL_MAX_INTERVAL", 3600, 1),
             POLL_DEFAULT_INTERVAL=_int(env, "POLL_DEFAULT_INTERVAL", 900, 1),

@@ -10,23 +10,24 @@ it except "no such feed" and an unreachable database.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Diary, Feed, PollLog, Site
-from scrapers import schedule, store
+from scrapers import decide, schedule, store
+from scrapers.decide import Decision, FeedState
+from scrapers.parse_pool import ParsePool, shared_pool
 from scrapers.schedule import SchedulePolicy
-from scrapers.topics import Rule, compile_rules
-from scrapers.types import DiaryCounts, FetchResult, ParsedFeed
+from scrapers.topics import compile_rules
+from scrapers.types import DiaryCounts, FetchResult
 
 log = logging.getLogger(__name__)
 
@@ -80,44 +81,11 @@ class PollOutcome:
         return ", ".join(parts)
 
 
-@dataclass(frozen=True)
-class _FeedState:
-    """What a poll needs from the feed row, read in a short transaction before the fetch."""
-
-    id: int
-    url: str
-    enabled: bool
-    site_id: int
-    site_enabled: bool
-    platform: str
-    crosspost_window_hours: float
-    etag: str | None
-    last_modified: str | None
-    body_hash: str | None
-    interval_seconds: int
-    error_count: int
-    title: str | None
-    rules: tuple[Rule, ...] = field(default=())
-    conditional: bool = True
-
-
-@dataclass(frozen=True)
-class _Decision:
-    """What the fetch (and parse) amounted to, decided with no database open."""
-
-    kind: str  # gone | not_modified | unchanged | ok | error
-    result: FetchResult
-    body_hash: str | None = None
-    message: str | None = None
-    parsed: ParsedFeed | None = None
-    tagged: tuple[store.TaggedEntry, ...] = ()
-
-
 def _read_states(session: Session, feed_ids: Sequence[int],
-                 now: datetime) -> dict[int, _FeedState]:
+                 now: datetime) -> dict[int, FeedState]:
     """The states of many feeds in three queries (rules once, not per feed)."""
     rules = tuple(store.load_rules(session))
-    states: dict[int, _FeedState] = {}
+    states: dict[int, FeedState] = {}
     ids = list(dict.fromkeys(feed_ids))
     for start in range(0, len(ids), store.CHUNK):
         chunk = ids[start:start + store.CHUNK]
@@ -133,7 +101,7 @@ def _read_states(session: Session, feed_ids: Sequence[int],
             .join(Site, Feed.site_id == Site.id).where(Feed.id.in_(chunk)))
         for r in rows:
             full = last_full.get(r.id)
-            states[r.id] = _FeedState(
+            states[r.id] = FeedState(
                 id=r.id, url=r.url, enabled=r.enabled, site_id=r.site_id,
                 site_enabled=r.site_enabled, platform=r.platform,
                 crosspost_window_hours=r.crosspost_window_hours, etag=r.etag,
@@ -144,7 +112,7 @@ def _read_states(session: Session, feed_ids: Sequence[int],
     return states
 
 
-def _validators(state: _FeedState) -> tuple[str | None, str | None]:
+def _validators(state: FeedState) -> tuple[str | None, str | None]:
     if not state.conditional or state.body_hash is None:
         return None, None
     etag = None if (state.etag or "").startswith(UNTRUSTED_ETAG) else state.etag
@@ -165,14 +133,17 @@ def poll_feed(sessions: sessionmaker[Session], feed_id: int, now: datetime, fetc
     return _poll(sessions, state, now, fetcher, policy or SchedulePolicy())
 
 
-def _poll(sessions, state: _FeedState, now: datetime, fetcher,
-          policy: SchedulePolicy) -> PollOutcome:
+def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePolicy,
+          parser: ParsePool | None = None) -> PollOutcome:
     if not (state.enabled and state.site_enabled):
         return PollOutcome(state.id, state.url, "skipped",
                            error="feed disabled" if not state.enabled else "site disabled")
     etag, last_modified = _validators(state)
     result: FetchResult = fetcher.fetch(state.url, etag=etag, last_modified=last_modified)
-    decision = _decide(state, result)
+    decision = decide.classify(state, result)
+    if decision.kind == "parse":
+        parse_and_tag = parser.parse_and_tag if parser is not None else decide.parse_and_tag
+        decision = parse_and_tag(state, result, decision.body_hash)
     try:
         return _record(sessions, state, decision, now, policy)
     except FeedNotFound:
@@ -180,41 +151,9 @@ def _poll(sessions, state: _FeedState, now: datetime, fetcher,
     except Exception as exc:  # noqa: BLE001 - one broken feed must not stop the others
         log.exception("storing the poll of feed %s failed", state.id,
                       extra={"feed_id": state.id})
-        failed = _Decision("error", result,
+        failed = Decision("error", result,
                            message=f"could not store: {type(exc).__name__}: {exc}")
         return _record(sessions, state, failed, now, policy)
-
-
-def _decide(state: _FeedState, result: FetchResult) -> _Decision:
-    """Classify the response, and parse and tag a changed body. No database work."""
-    if result.status == 410:
-        return _Decision("gone", result, message="the server answered 410 Gone: the feed "
-                                                 "was removed")
-    if result.not_modified:
-        return _Decision("not_modified", result)
-    if not result.ok:
-        return _Decision("error", result, message=result.error or f"HTTP {result.status}")
-    body = result.body or b""
-    body_hash = hashlib.sha256(body).hexdigest()
-    if body_hash == state.body_hash:
-        return _Decision("unchanged", result, body_hash=body_hash)
-    parsed = _parse(body, result, state)
-    if parsed.error or (not parsed.entries and parsed.bozo):
-        message = parsed.error or f"not a usable feed: {parsed.bozo_message or 'no entries'}"
-        return _Decision("error", result, message=message, parsed=parsed)
-    tagged = tuple(store.tag_entries(parsed.entries, compile_rules(state.rules)))
-    return _Decision("ok", result, body_hash=body_hash, parsed=parsed, tagged=tagged)
-
-
-def _parse(body: bytes, result: FetchResult, state: _FeedState) -> ParsedFeed:
-    from scrapers.adapters import get_adapter
-    from scrapers.parse import parse_feed
-
-    try:
-        return parse_feed(body, result.headers, result.url, get_adapter(state.platform))
-    except Exception as exc:  # noqa: BLE001 - a parser bug is this feed's error, not the run's
-        log.exception("parse of feed %s failed", state.id, extra={"feed_id": state.id})
-        return ParsedFeed(entries=[], error=f"could not parse: {type(exc).__name__}: {exc}")
 
 
 # SQLite has one writer at a time. Threads of one process queue here (a fast hand-off)
@@ -232,7 +171,7 @@ def _write_lock(sessions: sessionmaker[Session]):
         return _SQLITE_WRITE_LOCKS.setdefault(id(engine), threading.Lock())
 
 
-def _record(sessions, state: _FeedState, decision: _Decision, now: datetime,
+def _record(sessions, state: FeedState, decision: Decision, now: datetime,
             policy: SchedulePolicy) -> PollOutcome:
     """One transaction: the diaries, the feed row and the poll log, together or not at all."""
     result = decision.result
@@ -301,8 +240,8 @@ def _record(sessions, state: _FeedState, decision: _Decision, now: datetime,
                        new_ids=stored.new_ids)
 
 
-def _log_outcome(state: _FeedState, outcome: str, stored: store.StoreResult,
-                 decision: _Decision, policy: SchedulePolicy) -> None:
+def _log_outcome(state: FeedState, outcome: str, stored: store.StoreResult,
+                 decision: Decision, policy: SchedulePolicy) -> None:
     extra = {"feed_id": state.id}
     if outcome == "error":
         errors = state.error_count + 1
@@ -316,7 +255,7 @@ def _log_outcome(state: _FeedState, outcome: str, stored: store.StoreResult,
                  stored.new_count, stored.updated_count, extra=extra)
 
 
-def _moved(session: Session, state: _FeedState,
+def _moved(session: Session, state: FeedState,
            result: FetchResult) -> tuple[str, str | None] | None:
     """A permanent redirect: (warning, new URL to store, or None when another feed has it)."""
     new_url = result.permanent_url
@@ -328,7 +267,7 @@ def _moved(session: Session, state: _FeedState,
     return f"moved permanently from {state.url}; feed URL updated", new_url
 
 
-def _etag_to_keep(state: _FeedState, result: FetchResult, body_hash: str | None,
+def _etag_to_keep(state: FeedState, result: FetchResult, body_hash: str | None,
                   warnings: list[str]) -> str | None:
     if not result.etag:
         return None
@@ -357,6 +296,7 @@ def due_feeds(session: Session, now: datetime, limit: int | None = None) -> list
 def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
               now: datetime | Callable[[], datetime], fetcher, *,
               policy: SchedulePolicy | None = None, workers: int = 1,
+              parse_processes: int = 0,
               on_done: Callable[[PollOutcome], None] | None = None) -> list[PollOutcome]:
     """Poll each feed as ``poll_feed`` does, on up to ``workers`` threads (one fetcher).
 
@@ -364,11 +304,14 @@ def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
     fetch and its own storing transaction. ``now`` may be a clock, read as each poll
     starts. A feed that fails in any way (even "not found") becomes an error outcome: one
     bad feed never stops the others. Use ``workers=1`` with a session factory bound to a
-    single connection (tests).
+    single connection (tests). With ``parse_processes`` > 0 new feed bodies are parsed
+    and tagged in that many parser processes (:mod:`scrapers.parse_pool`), so a big poll
+    uses every core.
     """
     clock = now if callable(now) else (lambda: now)
     policy = policy or SchedulePolicy()
     ids = list(feed_ids)
+    parser = shared_pool(parse_processes) if len(ids) > 1 else None
     with sessions() as session:
         states = _read_states(session, ids, clock())
 
@@ -377,7 +320,7 @@ def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
             state = states.get(feed_id)
             if state is None:
                 raise FeedNotFound(feed_id)
-            outcome = _poll(sessions, state, clock(), fetcher, policy)
+            outcome = _poll(sessions, state, clock(), fetcher, policy, parser)
         except FeedNotFound as err:
             outcome = PollOutcome(feed_id, "", "error", error=err.message)
         except Exception as exc:  # noqa: BLE001

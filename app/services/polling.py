@@ -56,8 +56,10 @@ def poll_feeds(config: Config, sessions: sessionmaker[Session], feed_ids: Sequen
                now: datetime | Callable[[], datetime], *,
                on_done: Callable[[PollOutcome], None] | None = None,
                workers: int | None = None) -> list[PollOutcome]:
-    """Poll several feeds now on POLL_WORKERS threads with one shared fetcher."""
+    """Poll several feeds now on POLL_WORKERS threads with one shared fetcher, parsing on
+    POLL_PARSE_PROCESSES parser processes."""
     with Fetcher(FetchSettings.from_config(config)) as fetcher:
         return poll_many(sessions, feed_ids, now, fetcher,
                          policy=SchedulePolicy.from_config(config),
-                         workers=workers or config.POLL_WORKERS, on_done=on_done)
+                         workers=workers or config.POLL_WORKERS,
+                         parse_processes=config.POLL_PARSE_PROCESSES, on_done=on_done)

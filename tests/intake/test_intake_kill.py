@@ -1,9 +1,9 @@
-"""Kill test: SIGKILL `python run.py poll` mid-run; nothing is half-written, a re-poll works."""
+"""Kill test: SIGKILL `python run.py poll` mid-run; nothing is half-written, no parser process
+lingers, a re-poll works."""
 
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +16,7 @@ from app.services.polling import poll_feeds
 from models import Diary, Feed, PollLog, Site, make_session_factory
 from tests.conftest import PROJECT_ROOT, TEST_SECRET, fresh_database, make_config
 from tests.intake.conftest import fetch_settings
+from tests.processes import children, kill_and_orphans
 
 FEEDS = 14
 ENTRIES = 20
@@ -36,7 +37,8 @@ def start_poll(url: str, network, tmp_path) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET,
            "INSTANCE_PATH": str(tmp_path / "instance"), "SCHEDULER_ENABLED": "0",
            "PRIVATE_ADDRESS_ALLOWLIST": f"{host}:{port}", "HOST_MIN_GAP": "0",
-           "HOST_MAX_CONCURRENCY": "8", "POLL_WORKERS": "4", "FETCH_DEADLINE": "120",
+           "HOST_MAX_CONCURRENCY": "8", "POLL_WORKERS": "4", "POLL_PARSE_PROCESSES": "2",
+           "FETCH_DEADLINE": "120",
            "FETCH_READ_TIMEOUT": "60"}
     return subprocess.Popen([sys.executable, "run.py", "poll"], cwd=PROJECT_ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -73,8 +75,8 @@ def test_sigkill_mid_poll_leaves_no_half_written_feed(backend, tmp_path, network
                     break
                 time.sleep(0.05)
             assert proc.poll() is None, proc.communicate()
-            proc.send_signal(signal.SIGKILL)
-            proc.wait(10)
+            assert children(proc.pid), "the poll should parse in parser processes"
+            assert kill_and_orphans(proc) == [], "parser processes outlived the poll"
         finally:
             if proc.poll() is None:
                 proc.kill()

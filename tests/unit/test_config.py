@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from config import Config, ConfigError
@@ -13,6 +15,8 @@ def env(tmp_path, **kw):
     ("SMTP_PORT", "smtp", "SMTP_PORT must be a whole number"),
     ("SMTP_PORT", "70000", "SMTP_PORT must be between"),
     ("POLL_WORKERS", "0", "POLL_WORKERS must be between"),
+    ("POLL_PARSE_PROCESSES", "-1", "POLL_PARSE_PROCESSES must be between"),
+    ("POLL_PARSE_PROCESSES", "two", "POLL_PARSE_PROCESSES must be a whole number"),
     ("TIMEZONE", "Mars/Olympus", "TIMEZONE must be an IANA time zone"),
     ("SMTP_SECURITY", "ssl3", "SMTP_SECURITY must be one of"),
     ("SCHEDULER_ENABLED", "maybe", "SCHEDULER_ENABLED must be true or false"),
@@ -33,6 +37,9 @@ def test_defaults_and_allowlist(tmp_path):
     assert cfg.PRIVATE_ADDRESS_ALLOWLIST == {("127.0.0.1", 8001), ("::1", 9000)}
     assert cfg.DATABASE_URL == f"sqlite:///{tmp_path / 'diaryboost.db'}"
     assert cfg.POLL_WORKERS == 8
+    cores = len(os.sched_getaffinity(0))
+    assert cfg.POLL_PARSE_PROCESSES == (min(cores, 8) if cores > 1 else 0)
+    assert Config.from_env(env(tmp_path, POLL_PARSE_PROCESSES="0")).POLL_PARSE_PROCESSES == 0
     assert "diaryboost/" in cfg.USER_AGENT
 
 
