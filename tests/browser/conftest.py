@@ -85,8 +85,12 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(request, browser):
     """A fresh browser context; console errors and page errors fail the test."""
+    if "live_server" in request.fixturenames:
+        # Set the server up first so it is torn down last: closing it under an open
+        # page reset Chromium's keep-alive connection (a console error, a flaky test).
+        request.getfixturevalue("live_server")
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
