@@ -6,6 +6,8 @@ import os
 import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -13,9 +15,10 @@ from sqlalchemy import func, select
 from models import Diary, PollLog
 from scrapers import decide
 from scrapers.decide import FeedState
-from scrapers.parse_pool import ParsePool
+from scrapers.parse_pool import WORKER_DIED, ParsePool
 from scrapers.pipeline import poll_many
 from scrapers.topics import DEFAULT_RULES
+from scrapers.types import FetchResult
 from tests.conftest import PROJECT_ROOT
 from tests.intake.conftest import add_feed, add_sim_site
 from tests.processes import alive, children, kill_and_orphans, survivors
@@ -63,6 +66,25 @@ def test_a_worker_killed_between_polls_is_replaced(pool, network, fetcher):
     assert again.kind == "ok" and again.tagged
 
 
+def test_a_worker_dying_mid_parse_fails_only_that_feed(pool):
+    items = "".join(f"<item><title>Single payer diary {n}</title>"
+                    f"<link>http://kos.example/d/{n}</link></item>" for n in range(40000))
+    body = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
+    result = FetchResult("http://kos.example/rss", "http://kos.example/rss", 200, body=body)
+    small = FetchResult("http://kos.example/rss", "http://kos.example/rss", 200,
+                        body=body[:200] + b"</channel></rss>")
+    assert pool.parse_and_tag(state_for(small.url), small, "h").kind == "ok"
+    with ThreadPoolExecutor(1) as thread:
+        pending = thread.submit(pool.parse_and_tag, state_for(result.url), result, "h")
+        time.sleep(0.5)  # the worker is now deep in a parse of several seconds
+        assert not pending.done()
+        for pid in pool.pids():
+            os.kill(pid, signal.SIGKILL)
+        died = pending.result(timeout=30)
+    assert died.kind == "error" and died.message == WORKER_DIED and died.result is result
+    assert pool.parse_and_tag(state_for(small.url), small, "h").kind == "ok"
+
+
 def test_a_poll_with_parser_processes_stores_every_feed_once(db_session, session_factory,
                                                             network, fetcher):
     network.configure_bulk(FEEDS, ENTRIES)
@@ -84,7 +106,7 @@ def test_a_poll_with_parser_processes_stores_every_feed_once(db_session, session
 POLLER = """
 import os, sys, time
 from scrapers import decide
-from scrapers.parse_pool import ParsePool
+from scrapers.parse_pool import WORKER_DIED, ParsePool
 from scrapers.types import FetchResult
 from tests.intake.test_intake_parse_pool import state_for
 
