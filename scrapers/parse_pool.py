@@ -9,8 +9,8 @@ Kill safety, because a poller may be killed at any moment (a deploy, the OOM kil
 SIGKILL test): workers are started with "spawn" (fresh interpreters, so no lock held by
 one of the poller's threads is copied into them) and each watches its parent; when the
 poller dies, even by SIGKILL, they exit within ``WATCH_INTERVAL`` instead of lingering
-with its pipes open. A worker that dies mid-parse costs only the feeds it had: they are
-recorded as errors (retried on the next poll) and the pool is replaced.
+with its pipes open. A worker that dies mid-parse is replaced and its feed retried once;
+a feed that kills two workers is recorded as an error (retried on the next poll).
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ from scrapers.types import FetchResult
 log = logging.getLogger(__name__)
 
 WATCH_INTERVAL = 0.2  # seconds between a worker's checks that its poller still lives
-WORKER_DIED = "the parser process stopped unexpectedly; the feed is retried next poll"
+WORKER_DIED = ("the parser process stopped unexpectedly, twice; the feed is retried "
+               "next poll")
 
 
 def _watch_parent(parent_pid: int) -> None:
@@ -72,8 +73,13 @@ class ParsePool:
 
     def parse_and_tag(self, state: FeedState, result: FetchResult,
                       body_hash: str | None) -> Decision:
-        """:func:`scrapers.decide.parse_and_tag` in a worker process. Never raises."""
-        for _ in range(2):
+        """:func:`scrapers.decide.parse_and_tag` in a worker process. Never raises.
+
+        A worker that dies under a feed (the OOM killer, a crash in a C extension) gets
+        the feed one retry on a fresh pool; dying again makes it this feed's error, never
+        a parse in the poller itself, which the same crash would take down."""
+        died = False
+        for _ in range(3):
             if self._unusable:
                 break
             executor = self._current()
@@ -86,17 +92,22 @@ class ParsePool:
                 self._give_up()
                 break
             try:
-                decision = future.result()
+                return replace(future.result(), result=result)
             except BrokenProcessPool:
-                log.error("a parser process died while parsing feed %s", state.id,
-                          extra={"feed_id": state.id})
                 self._discard(executor)
-                return Decision("error", result, message=WORKER_DIED)
+                if died:
+                    break
+                died = True
+                log.warning("a parser process died while parsing feed %s; retrying once",
+                            state.id, extra={"feed_id": state.id})
             except Exception:  # noqa: BLE001 - e.g. a value that would not pickle
-                log.exception("feed %s could not go to a parser process; parsing it here",
-                              state.id, extra={"feed_id": state.id})
+                log.exception("feed %s could not go to a parser process", state.id,
+                              extra={"feed_id": state.id})
                 break
-            return replace(decision, result=result)
+        if died:
+            log.error("parser processes died twice on feed %s", state.id,
+                      extra={"feed_id": state.id})
+            return Decision("error", result, message=WORKER_DIED)
         return decide.parse_and_tag(state, result, body_hash)
 
     def pids(self) -> list[int]:

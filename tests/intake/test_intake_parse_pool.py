@@ -66,22 +66,43 @@ def test_a_worker_killed_between_polls_is_replaced(pool, network, fetcher):
     assert again.kind == "ok" and again.tagged
 
 
-def test_a_worker_dying_mid_parse_fails_only_that_feed(pool):
+def big_feed(entries: int = 20000) -> FetchResult:
+    """A feed that takes a parser process several seconds."""
     items = "".join(f"<item><title>Single payer diary {n}</title>"
-                    f"<link>http://kos.example/d/{n}</link></item>" for n in range(40000))
+                    f"<link>http://kos.example/d/{n}</link></item>" for n in range(entries))
     body = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
-    result = FetchResult("http://kos.example/rss", "http://kos.example/rss", 200, body=body)
-    small = FetchResult("http://kos.example/rss", "http://kos.example/rss", 200,
-                        body=body[:200] + b"</channel></rss>")
-    assert pool.parse_and_tag(state_for(small.url), small, "h").kind == "ok"
+    return FetchResult("http://kos.example/rss", "http://kos.example/rss", 200, body=body)
+
+
+def parse_while_killing(pool, result, *, times: int):
+    """Parse ``result`` in ``pool`` while killing the worker that parses it ``times`` times."""
     with ThreadPoolExecutor(1) as thread:
         pending = thread.submit(pool.parse_and_tag, state_for(result.url), result, "h")
-        time.sleep(0.5)  # the worker is now deep in a parse of several seconds
-        assert not pending.done()
-        for pid in pool.pids():
-            os.kill(pid, signal.SIGKILL)
-        died = pending.result(timeout=30)
-    assert died.kind == "error" and died.message == WORKER_DIED and died.result is result
+        killed: set[int] = set()
+        while len(killed) < times and not pending.done():
+            time.sleep(0.3)  # the worker is now deep in a parse of several seconds
+            for pid in set(pool.pids()) - killed:
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+        return pending.result(timeout=60), killed
+
+
+@pytest.mark.slow
+def test_a_feed_whose_worker_dies_mid_parse_is_retried_once(pool):
+    result = big_feed()
+    decision, killed = parse_while_killing(pool, result, times=1)
+    assert len(killed) == 1
+    assert decision.kind == "ok" and len(decision.tagged) == 20000
+
+
+@pytest.mark.slow
+def test_a_feed_that_kills_two_workers_is_an_error_not_a_crash(pool):
+    result = big_feed()
+    decision, killed = parse_while_killing(pool, result, times=2)
+    assert len(killed) == 2
+    assert decision.kind == "error" and decision.message == WORKER_DIED
+    assert decision.result is result
+    small = FetchResult(result.url, result.url, 200, body=result.body[:200] + b"</channel></rss>")
     assert pool.parse_and_tag(state_for(small.url), small, "h").kind == "ok"
 
 
