@@ -10,6 +10,7 @@ with ``|safe``.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -45,17 +46,23 @@ def sanitize_html(html: str, base_url: str) -> str:
     """
     if not html:
         return ""
-    relative = ("rewrite_with_base", base_url) if _usable_base(base_url) else "deny"
-    try:
-        return _clean(html, relative)
-    except ValueError:
-        # A base urlsplit accepts but the URL crate rejects (odd ports, hosts).
-        return _clean(html, "deny")
+    return _cleaner(base_url).clean(html).strip()
 
 
-def _clean(html: str, relative) -> str:
-    return nh3.clean(
-        html,
+@lru_cache(maxsize=256)
+def _cleaner(base_url: str) -> nh3.Cleaner:
+    """The sanitizer for one base URL, built once: a feed's entries share their base,
+    and a prepared Cleaner is several times cheaper per call than ``nh3.clean``."""
+    if _usable_base(base_url):
+        try:
+            return _build(("rewrite_with_base", base_url))
+        except ValueError:
+            pass  # a base urlsplit accepts but the URL crate rejects (odd ports, hosts)
+    return _build("deny")
+
+
+def _build(relative) -> nh3.Cleaner:
+    return nh3.Cleaner(
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
         attributes=ALLOWED_ATTRIBUTES,
@@ -63,4 +70,4 @@ def _clean(html: str, relative) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
         url_relative=relative,
-    ).strip()
+    )
