@@ -125,7 +125,14 @@ def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], 
             by_guid[guid] = item  # a feed listing one guid twice: the last copy wins
     if not by_guid:
         return StoreResult()
-    existing = _existing(session, site_id, list(by_guid))
+    formers = {former: guid for guid, item in by_guid.items()
+               for former in item.entry.former_guids if former not in by_guid}
+    existing = _existing(session, site_id, [*by_guid, *formers])
+    renamed = set()
+    for former, guid in formers.items():
+        if former in existing and guid not in existing:
+            existing[guid] = existing[former]  # stored by an older version: same diary
+            renamed.add(guid)
     new_rows, changed_rows, unchanged_ids = [], [], []
     for guid, item in by_guid.items():
         values = _values(item, now)
@@ -133,9 +140,11 @@ def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], 
             values.update(site_id=site_id, guid=guid, first_seen_at=now,
                           published_at=item.entry.published_at or now)
             new_rows.append(values)
-        elif existing[guid][1] != values["content_hash"]:
+        elif existing[guid][1] != values["content_hash"] or guid in renamed:
             values["id"] = existing[guid][0]
             values["published_at"] = item.entry.published_at or existing[guid][2]
+            if guid in renamed:
+                values["guid"] = guid
             changed_rows.append(values)
         else:
             unchanged_ids.append(existing[guid][0])

@@ -75,6 +75,9 @@ class EntryData:
     tags: tuple[str, ...] = ()
     summary_html: str = ""
     content_hash: str = ""
+    # Guids that diaryboost 0.1 stored this entry under (it let feedparser resolve a bare
+    # guid such as "123" against the feed URL): matched too, so an upgrade adds no copy.
+    former_guids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

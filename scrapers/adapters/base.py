@@ -176,14 +176,17 @@ class BaseAdapter:
         summary = sanitize_html(summary_raw, urljoin(feed_url, base) if base else feed_url)
         tags = self.entry_tags(entry, feed_url)
         guid = (entry.get("id") or entry.get("guid") or "").strip()
+        former: tuple[str, ...] = ()
         if guid.startswith("/"):
             guid = urljoin(feed_url, guid)  # a path: the same diary as its full URL
         elif not guid:
             guid = link or fallback_guid(link, title)
+        elif ":" not in guid:
+            former = (urljoin(feed_url, guid),)  # a bare id: see EntryData.former_guids
         return EntryData(
             guid=guid, url=link, title=title or "(untitled)", author=self.entry_author(entry),
             published_at=published_at(entry), tags=tags, summary_html=summary,
-            content_hash=content_hash(title, link, summary, tags))
+            content_hash=content_hash(title, link, summary, tags), former_guids=former)
 
     # -- pages -----------------------------------------------------------------------
     def parse_counts(self, html: bytes, url: str) -> DiaryCounts:

@@ -84,6 +84,20 @@ def test_a_guid_stored_by_another_writer_meanwhile_becomes_an_update(db_session,
     assert [d.title for d in diaries(db_session, site)] == ["Final title", "Diary 2"]
 
 
+def test_a_diary_stored_under_its_former_guid_is_found_not_copied(db_session, make_site):
+    # diaryboost 0.1 stored a bare guid "4197" resolved against the feed URL.
+    site = make_site()
+    put(db_session, site, [entry(1, guid="https://kos.example/rss/4197")])
+    result = put(db_session, site, [entry(1, guid="4197",
+                                          former_guids=("https://kos.example/rss/4197",))])
+    assert (result.new_count, result.updated_count) == (0, 1)
+    [diary] = diaries(db_session, site)
+    assert diary.guid == "4197"
+    again = put(db_session, site, [entry(1, guid="4197",
+                                         former_guids=("https://kos.example/rss/4197",))])
+    assert (again.new_count, again.updated_count, again.unchanged) == (0, 0, 1)
+
+
 def test_same_guid_on_another_site_is_another_diary(db_session, make_site):
     one, two = make_site(), make_site()
     put(db_session, one, [entry(1)])

@@ -83,8 +83,11 @@ def test_a_path_guid_is_the_same_diary_as_its_full_url():
     body = rss("<item><title>T</title><link>http://blog.example.org/d/7</link>"
                "<guid>/d/7</guid></item><item><title>U</title><guid isPermaLink='false'>"
                "abc-123</guid><link>http://blog.example.org/d/8</link></item>")
-    assert [e.guid for e in parse_feed(body, {}, URL, GENERIC).entries] == [
-        "http://blog.example.org/d/7", "abc-123"]
+    entries = parse_feed(body, {}, URL, GENERIC).entries
+    assert [e.guid for e in entries] == ["http://blog.example.org/d/7", "abc-123"]
+    # diaryboost 0.1 stored a bare id resolved against the feed URL; the store matches it.
+    assert entries[1].former_guids == ("http://blog.example.org/feeds/abc-123",)
+    assert entries[0].former_guids == ()
 
 
 def test_a_relative_xml_base_resolves_against_the_feed_url():
