@@ -50,11 +50,10 @@ def demo_config(base: Config, host: str, port: int, sim_port: int) -> Config:
     database_url = base.DATABASE_URL
     if database_url == default_url:
         database_url = f"sqlite:///{base.INSTANCE_PATH / 'demo.db'}"
-    # One poller on SQLite: concurrent pipeline writers there still meet "database is
-    # locked" (a read transaction cannot always be upgraded to a write one).
-    workers = 1 if database_url.startswith("sqlite") else base.POLL_WORKERS
+    # POLL_WORKERS as configured, SQLite included: writers begin IMMEDIATE and a poll's
+    # threads queue for the write lock (tests/test_sqlite_concurrency.py).
     return dataclasses.replace(
-        base, DATABASE_URL=database_url, POLL_WORKERS=workers, WEB_BIND=f"{host}:{port}",
+        base, DATABASE_URL=database_url, WEB_BIND=f"{host}:{port}",
         BASE_URL=f"http://{host}:{port}",
         PRIVATE_ADDRESS_ALLOWLIST=base.PRIVATE_ADDRESS_ALLOWLIST | {("127.0.0.1", sim_port)},
         **DEMO_POLL)
