@@ -103,7 +103,7 @@ def bench_throughput(tmp: str, config, urls: list[str]) -> tuple[float, float, f
     from scrapers.adapters import get_adapter
     from scrapers.fetch import Fetcher
     from scrapers.parse import parse_feed
-    from scrapers.topics import compile_rules
+    from scrapers.topics import compile_rules, tag_entries
     from scrapers.types import FetchSettings
 
     with Fetcher(FetchSettings.from_config(config)) as fetcher:
@@ -129,7 +129,7 @@ def bench_throughput(tmp: str, config, urls: list[str]) -> tuple[float, float, f
     stored = 0
     for r in fetched:
         parsed = parse_feed(r.body, r.headers, r.url, adapter)
-        tagged = store.tag_entries(parsed.entries, rules)
+        tagged = tag_entries(parsed.entries, rules)
         with sessions() as session:  # one transaction per feed, as poll_feed does
             stored += store.store_entries(session, site_of[ids[r.requested_url]], tagged,
                                           now).new_count

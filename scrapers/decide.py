@@ -80,14 +80,6 @@ def parse_and_tag(state: FeedState, result: FetchResult, body_hash: str | None) 
     return Decision("ok", result, body_hash=body_hash, parsed=parsed, tagged=tagged)
 
 
-def decide(state: FeedState, result: FetchResult) -> Decision:
-    """:func:`classify`, then :func:`parse_and_tag` when the body is new (one thread)."""
-    decision = classify(state, result)
-    if decision.kind != "parse":
-        return decision
-    return parse_and_tag(state, result, decision.body_hash)
-
-
 def _parse(result: FetchResult, state: FeedState) -> ParsedFeed:
     from scrapers.adapters import get_adapter
     from scrapers.parse import parse_feed

@@ -152,7 +152,7 @@ def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePo
         log.exception("storing the poll of feed %s failed", state.id,
                       extra={"feed_id": state.id})
         failed = Decision("error", result,
-                           message=f"could not store: {type(exc).__name__}: {exc}")
+                          message=f"could not store: {type(exc).__name__}: {exc}")
         return _record(sessions, state, failed, now, policy)
 
 

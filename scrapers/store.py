@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 from models import Diary, DiaryMetric, TopicRule
 from scrapers import crosspost
 from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
-from scrapers.topics import tag_entries as tag_entries  # tagging is pure; callers use it here
 from scrapers.types import DiaryCounts, EntryData
 
 log = logging.getLogger(__name__)

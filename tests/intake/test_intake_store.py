@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import Diary, DiaryMetric, TopicRule
 from scrapers import store
-from scrapers.topics import DEFAULT_RULES, compile_rules
+from scrapers.topics import DEFAULT_RULES, compile_rules, tag_entries
 from scrapers.types import DiaryCounts, EntryData
 from tests.factories import T0
 
@@ -23,7 +23,7 @@ def entry(n, title=None, **kw):
 
 
 def put(session, site, entries, now=T0):
-    return store.store_entries(session, site.id, store.tag_entries(entries, RULES), now)
+    return store.store_entries(session, site.id, tag_entries(entries, RULES), now)
 
 
 def diaries(session, site):
