@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 # Two workers on this 2-core machine.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run demo test test-fast lint bench chromium clean
+.PHONY: install run demo test test-fast lint bench chromium corpora clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,11 +30,17 @@ chromium:
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: install chromium
+# Third-party test corpora from the packages' own sdists into .cache/corpora/ (see
+# tests/corpora.py). Without a registry it says so and the tests fall back or skip: the
+# leading "-" keeps even a crash of the fetch from failing the run.
+corpora: install
+	-$(PY) tests/corpora.py
+
+test: install chromium corpora
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
-test-fast: install
+test-fast: install corpora
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 lint: install
@@ -45,4 +51,4 @@ bench: install
 	$(PY) bench/dashboard.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info .cache

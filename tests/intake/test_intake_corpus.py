@@ -1,8 +1,10 @@
-"""Real-world input: feedparser's own test feeds, served over HTTP and polled.
+"""Real-world input: feedparser's own test feeds (its whole sdist corpus), served and polled.
 
 Each file is served with the headers its ``Header:`` comment lines give. None may raise out
 of the poller; every entry feedparser finds with content is stored, sanitized; feeds that
-are not well-formed are flagged (bozo) in the poll log.
+are not well-formed are flagged (bozo) in the poll log. For the encoding and entity folders
+only "no crash, clean stored text" is checked: our decoding and entity policy may rightly
+differ from feedparser's own expectations there.
 """
 
 from __future__ import annotations
@@ -16,19 +18,28 @@ from sqlalchemy import select
 
 from models import Diary, PollLog, Site
 from scrapers.pipeline import poll_feed
-from tests.conftest import SHARED_DATA
+from tests.corpora import FEEDPARSER
 from tests.intake.conftest import add_feed
 
-CORPUS = SHARED_DATA / "feedparser-corpus" / "tests"
+CORPUS, SOURCE = FEEDPARSER.locate()
+# Folders where feedparser's exact results are not ours to match (see the module docstring).
+OWN_POLICY = ("encoding", "entities")
+# Batches small enough for xdist to spread over both cores, big enough to share one network.
+BATCH = 150
 HEADER = re.compile(rb"^Header:\s+([\w-]+):\s*(.*?)\s*$", re.MULTILINE)
 FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "form", "meta", "link",
                   "base", "svg", "math"}
 
 
-def corpus_files():
-    if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus missing at {CORPUS}")
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file())
+def corpus_files() -> list:
+    if CORPUS is None:
+        return []
+    # runtests.py is feedparser's own harness, not a feed.
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix != ".py")
+
+
+FILES = corpus_files()
+BATCHES = [FILES[i:i + BATCH] for i in range(0, len(FILES), BATCH)] or [None]
 
 
 def headers_of(body: bytes) -> dict[str, str]:
@@ -48,16 +59,32 @@ def assert_sanitized(html: str, where: str) -> None:
                 assert value.startswith(("http://", "https://")), (where, value)
 
 
+def assert_clean_text(diary, where: str) -> None:
+    """Stored text is real text: no NULs, control characters or unpaired surrogates."""
+    for value in (diary.title, diary.author or "", diary.summary_html, diary.url, diary.guid):
+        value.encode("utf-8")  # raises on a lone surrogate
+        assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value), (where, value)
+
+
 def has_content(entry) -> bool:
-    """An entry that can be a diary: something to link to, and something to show."""
-    return bool((entry.get("link") or entry.get("id"))
-                and (entry.get("title") or entry.get("summary") or entry.get("content")))
+    """An entry that can be a diary: a link or a title (an id and a summary alone say
+    nothing a teammate could open or recognise; the whole corpus has such RDF items)."""
+    return bool(entry.get("link", "").strip() or entry.get("title", "").strip())
 
 
-def test_every_corpus_feed_is_polled_without_raising(db_session, session_factory, network,
-                                                    fetcher):
-    files = corpus_files()
-    assert len(files) > 50
+def test_the_corpus_is_the_whole_one_when_fetched():
+    if CORPUS is None:
+        pytest.skip(SOURCE)
+    # The sdist carries ~2,200 feeds; the shared sample about a hundred.
+    assert len(FILES) > (2000 if "sdist" in SOURCE else 50), SOURCE
+
+
+@pytest.mark.parametrize("files", BATCHES, ids=lambda b: b and b[0].relative_to(CORPUS)
+                         .as_posix().replace("/", ".") or "none")
+def test_every_corpus_feed_is_polled_without_raising(files, db_session, session_factory,
+                                                    network, fetcher):
+    if files is None:
+        pytest.skip(SOURCE)
     base = network.base_url
     polled = []
     for n, path in enumerate(files):
@@ -72,17 +99,23 @@ def test_every_corpus_feed_is_polled_without_raising(db_session, session_factory
         outcome = poll_feed(session_factory, feed.id, network.now, fetcher)  # never raises
         polled.append((path, body, headers, site, feed, outcome))
 
-    stored_any = 0
     for path, body, headers, site, feed, outcome in polled:
         where = path.relative_to(CORPUS).as_posix()
+        diaries = db_session.scalars(select(Diary).where(Diary.site_id == site.id)).all()
+        for diary in diaries:
+            assert_sanitized(diary.summary_html, where)
+            assert_clean_text(diary, where)
+        if where.startswith(OWN_POLICY):
+            continue
         oracle = feedparser.parse(body, response_headers={k.lower(): v
                                                           for k, v in headers.items()})
         [log] = db_session.scalars(select(PollLog).where(PollLog.feed_id == feed.id)).all()
-        diaries = db_session.scalars(select(Diary).where(Diary.site_id == site.id)).all()
         with_content = [e for e in oracle.entries if has_content(e)]
         if with_content:
             assert outcome.outcome == "ok", (where, outcome)
-            assert len(diaries) == len(with_content), where
+            # The very same entry twice is stored once.
+            distinct = {(e.get("id"), e.get("link"), e.get("title")) for e in with_content}
+            assert len(diaries) == len(distinct), where
         assert len(diaries) <= len(oracle.entries), where
         if outcome.outcome == "ok":
             assert log.new_count == len(diaries), where
@@ -91,7 +124,3 @@ def test_every_corpus_feed_is_polled_without_raising(db_session, session_factory
                 assert log.warning, where
         else:
             assert outcome.outcome == "error" and log.error, (where, outcome)
-        for diary in diaries:
-            assert_sanitized(diary.summary_html, where)
-        stored_any += len(diaries)
-    assert stored_any >= 30

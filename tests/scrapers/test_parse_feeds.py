@@ -9,9 +9,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scrapers.adapters import get_adapter
 from scrapers.parse import parse_feed
-from tests.conftest import SHARED_DATA
+from tests.corpora import FEEDPARSER
 
-CORPUS = SHARED_DATA / "feedparser-corpus" / "tests"
+CORPUS, SOURCE = FEEDPARSER.locate()
 GENERIC = get_adapter("generic")
 URL = "http://blog.example.org/feeds/rss.xml"
 
@@ -162,7 +162,7 @@ def _assert_sanitized(html: str, where: Path):
         assert node.tag not in {"script", "style", "iframe", "object", "embed", "form"}, where
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared feedparser corpus not present")
+@pytest.mark.skipif(CORPUS is None, reason=SOURCE)
 def test_feedparser_corpus_never_raises_and_always_sanitizes():
     files = _corpus_files()
     assert len(files) > 50
