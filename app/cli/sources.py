@@ -10,6 +10,7 @@ import click
 
 from app.cli import Env, cli, pass_env
 from app.services import sources as source_service
+from app.services.opml import read_bounded
 from models import FEED_KINDS, PLATFORMS
 
 
@@ -114,7 +115,9 @@ def sources_enable(env: Env, feed_id: int) -> None:
 def sources_import_opml(env: Env, file: Path, site_slug: str) -> None:
     """Import an OPML subscription list into a site (all or nothing)."""
     with env.sessions() as session:
-        added = source_service.import_opml(session, file.read_bytes(), site_slug, _now())
+        with file.open("rb") as stream:
+            data = read_bounded(stream)
+        added = source_service.import_opml(session, data, site_slug, _now())
         session.commit()
         for feed in added:
             click.echo(f"  added [{feed.id}] {feed.url}")

@@ -9,10 +9,14 @@ file, so a half-imported list never has to be cleaned up by hand.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - DOCTYPEs are refused before parsing
+import codecs
+import re
+import xml.etree.ElementTree as ET  # noqa: S405 - only to write the export
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
+from typing import BinaryIO
+from xml.parsers import expat  # noqa: S410 - DOCTYPEs are refused by a handler (below)
 
 import listparser
 from sqlalchemy import select
@@ -49,18 +53,66 @@ class ImportReport(list):
         return text
 
 
-def _check_well_formed(data: bytes) -> None:
-    head = data[:4096].lower()
-    # OPML never needs a DTD; refusing it rules out entity-expansion and external-entity
-    # tricks before any XML parser sees the document.
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise ValidationError("OPML file refused: it contains a DOCTYPE/ENTITY declaration")
+# XML 1.0 Appendix F: a byte order mark wins; else the first bytes of "<?xml" tell a
+# UTF-16/32 document; else the declaration names the encoding; else it is UTF-8.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+         (codecs.BOM_UTF16_BE, "utf-16"))
+_NO_BOM = ((b"\x00\x00\x00<", "utf-32-be"), (b"<\x00\x00\x00", "utf-32-le"),
+           (b"\x00<\x00?", "utf-16-be"), (b"<\x00?\x00", "utf-16-le"))
+_DECLARED = re.compile(rb"""^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z][\w.:-]*)["']""")
+
+
+def read_bounded(stream: BinaryIO) -> bytes:
+    """At most ``MAX_OPML_BYTES`` of an upload: a huge file is refused, never read whole."""
+    data = stream.read(MAX_OPML_BYTES + 1)
+    if len(data) > MAX_OPML_BYTES:
+        raise ValidationError(f"OPML file refused: larger than {MAX_OPML_BYTES // 1024} KiB")
+    return data
+
+
+def _encoding_of(data: bytes) -> str:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return name
+    for prefix, name in _NO_BOM:
+        if data.startswith(prefix):
+            return name
+    declared = _DECLARED.match(data)
+    return declared.group(1).decode("ascii") if declared else "utf-8"
+
+
+def _decode(data: bytes) -> str:
+    name = _encoding_of(data)
     try:
-        root = ET.fromstring(data)  # noqa: S314 - no DTD allowed (checked above)
-    except ET.ParseError as err:
+        return data.decode(name)
+    except LookupError:
+        raise ValidationError(f"OPML file refused: unknown encoding {name!r}") from None
+    except UnicodeDecodeError as err:
+        raise ValidationError(f"OPML file refused: not valid {name} text ({err.reason} at "
+                              f"byte {err.start})") from None
+
+
+def _refuse_doctype(*_args) -> None:
+    # OPML never needs a DTD; refusing it rules out entity expansion (billion laughs) and
+    # external entities. Expat calls this on the decoded text, before any entity exists,
+    # so a UTF-16 document cannot slip its DTD past a byte-level check.
+    raise ValidationError("OPML file refused: it contains a DOCTYPE/ENTITY declaration")
+
+
+def _check_well_formed(text: str) -> None:
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _refuse_doctype
+    parser.EntityDeclHandler = _refuse_doctype
+    roots: list[str] = []
+    parser.StartElementHandler = lambda name, _attrs: roots.append(name) if not roots else None
+    try:
+        # A str is parsed as the text it is: its (now stale) declared encoding is ignored.
+        parser.Parse(text, True)
+    except expat.ExpatError as err:
         raise ValidationError(f"OPML file refused: not well-formed XML ({err})") from None
-    if root.tag.rsplit("}", 1)[-1].lower() != "opml":
-        raise ValidationError(f"OPML file refused: the root element is <{root.tag}>, "
+    if roots[0].rsplit("}", 1)[-1].lower() != "opml":
+        raise ValidationError(f"OPML file refused: the root element is <{roots[0]}>, "
                               "not <opml>")
 
 
@@ -74,8 +126,10 @@ def parse_opml(data: bytes) -> list[OpmlEntry]:
         raise ValidationError("OPML file refused: the file is empty")
     if len(data) > MAX_OPML_BYTES:
         raise ValidationError(f"OPML file refused: larger than {MAX_OPML_BYTES // 1024} KiB")
-    _check_well_formed(data)
-    result = listparser.parse(bytes(data))
+    text = _decode(bytes(data))
+    _check_well_formed(text)
+    # listparser reads UTF-8 only, so it gets the text we decoded, as UTF-8.
+    result = listparser.parse(text.encode("utf-8"))
     if not result.feeds:
         if result.bozo:
             raise ValidationError(f"OPML file refused: {result.bozo_exception}; "

@@ -18,6 +18,7 @@ from app.auth_tools import role_required
 from app.db import commit, get_db, session_factory
 from app.errors import DomainError, ValidationError
 from app.services import sources as source_service
+from app.services.opml import read_bounded
 from models import FEED_KINDS, PLATFORMS
 
 bp = Blueprint("sources", __name__, url_prefix="/admin/sources")
@@ -142,7 +143,7 @@ def import_opml():
     try:
         if upload is None or not upload.filename:
             raise ValidationError("Choose an OPML file to import")
-        report = source_service.import_opml(get_db(), upload.read(),
+        report = source_service.import_opml(get_db(), read_bounded(upload.stream),
                                             request.form.get("site", ""), clock.now())
     except DomainError as err:
         return _refused(err)
