@@ -150,6 +150,9 @@ class Config:
     WEB_BIND: str = "127.0.0.1:5000"
     SESSION_COOKIE_SECURE: bool = False
     LOGIN_LIMIT: str = "5 per 5 minutes"
+    # Largest request body (bytes): Werkzeug answers 413 from the Content-Length, before
+    # anything is read or spooled to disk. OPML uploads have their own, smaller limit.
+    MAX_CONTENT_LENGTH: int = 4 * 1024 * 1024
     # Mail
     SMTP_HOST: str = "127.0.0.1"
     SMTP_PORT: int = 25
@@ -210,6 +213,7 @@ class Config:
             WEB_BIND=env.get("WEB_BIND") or "127.0.0.1:5000",
             SESSION_COOKIE_SECURE=_bool(env, "SESSION_COOKIE_SECURE", False),
             LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per 5 minutes",
+            MAX_CONTENT_LENGTH=_int(env, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024, 64 * 1024),
             SMTP_HOST=env.get("SMTP_HOST") or "127.0.0.1",
             SMTP_PORT=_int(env, "SMTP_PORT", 25, 1, 65535),
             SMTP_SECURITY=_choice(env, "SMTP_SECURITY", "none", {"none", "starttls", "tls"}),

@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import db, security
+from app import db, security, validation
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter, login_manager
 from config import PROJECT_ROOT, Config
@@ -23,6 +23,9 @@ def create_app(config: Config | None = None,
                 instance_path=str(config.INSTANCE_PATH))
     app.config.from_mapping(config.flask_settings())
     app.extensions["diaryboost.config"] = config
+    app.json = validation.BoundedJSONProvider(app)
+    app.url_value_preprocessor(validation.url_ids)
+    app.before_request(validation.refuse_nul_bytes)
     if session_factory is None:
         session_factory = make_session_factory(make_engine(config.DATABASE_URL))
     db.init_app(app, session_factory)

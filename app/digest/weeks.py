@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from app.errors import ValidationError
+from app.validation import MAX_DATE, MIN_DATE
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEK_FORMAT_ERROR = "week must look like 2026-W47"
@@ -54,6 +55,9 @@ def parse_week(value: str | None, zone: str) -> Week:
         monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise ValidationError(WEEK_FORMAT_ERROR + " (that year has no such week)") from None
+    if not MIN_DATE <= monday <= MAX_DATE:
+        raise ValidationError(f"week must be between {MIN_DATE.year}-W01 and "
+                              f"{MAX_DATE.year}-W52, got {value.strip()}")
     return week_containing(monday, zone)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.services.shifts import FOCUS_LABELS, site_label
+from app.validation import one_line
 from models import Shift, ShiftAssignment, User
 
 HISTORY = timedelta(days=30)
@@ -62,7 +63,9 @@ def user_calendar(session: Session, user: User, now: datetime, base_url: str) ->
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"diaryboost shifts — {user.display_name}")
+    # One line: names saved before input was cleaned may hold a line break, which would
+    # break the whole feed (a raw property, not escaped like an event's text).
+    cal.add("x-wr-calname", f"diaryboost shifts — {one_line(user.display_name)}")
     shifts_url = f"{base_url.rstrip('/')}/shifts/"
     for assignment in rows:
         cal.add_component(_event(assignment, now, shifts_url))

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from app.validation import check_date
 from models import FOCUSES, Shift, ShiftAssignment, Site, User
 
 REPEATS = ("daily", "weekdays", "weekly")
@@ -92,6 +93,8 @@ def occurrence_dates(first: date, repeat: str | None, count: int | None = None,
         raise ValidationError("A repeating shift needs a number of times or an end date")
     if count is not None and not 1 <= count <= MAX_OCCURRENCES:
         raise ValidationError(f"Repeat between 1 and {MAX_OCCURRENCES} times")
+    if until is not None:
+        check_date("Until", until)
     if until is not None and until < first:
         raise ValidationError("The repeat end date is before the first shift")
     step = timedelta(days=7 if repeat == "weekly" else 1)
@@ -110,6 +113,7 @@ def occurrence_dates(first: date, repeat: str | None, count: int | None = None,
 
 
 def _span(start_local: datetime, end_local: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    check_date("Date", start_local)
     start, end = to_utc(start_local, zone), to_utc(end_local, zone)
     if end <= start:
         raise ValidationError("A shift must end after it starts")
@@ -147,6 +151,7 @@ def create_shifts(session: Session, *, by: User, site_id: int | None, start_loca
     """
     _require_coordinator(by)
     _check_fields(session, site_id, focus, places)
+    check_date("Date", start_local)  # before the "next day" below can overflow
     if end_local <= start_local:
         end_local = datetime.combine(start_local.date() + timedelta(days=1), end_local.time())
     length = end_local - start_local
@@ -345,6 +350,7 @@ def update_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
     target = get_shift(session, shift_id)
     if target.cancelled_at is not None:
         raise Conflict("A cancelled shift cannot be edited")
+    check_date("Date", start_local)  # before the "next day" below can overflow
     if end_local <= start_local:
         end_local = datetime.combine(start_local.date() + timedelta(days=1), end_local.time())
     length = end_local - start_local

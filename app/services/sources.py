@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, NotFound, ValidationError
+from app.validation import INT32_MAX, one_line
 from models import FEED_KINDS, PLATFORMS, Feed, Site, utcnow
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
@@ -88,7 +89,7 @@ def add_site(session: Session, *, slug: str, name: str, base_url: str, platform:
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug):
         raise ValidationError(f"Slug {slug!r} must be 2-40 characters of a-z, 0-9 and -")
-    name = (name or "").strip()
+    name = one_line(name)
     if not name or len(name) > 120:
         raise ValidationError("Site name must be 1-120 characters")
     if platform not in PLATFORMS:
@@ -183,7 +184,7 @@ def _coerce(field: str, spec: _Setting, value):
             return value.strip().lower() in {"1", "true", "on", "yes", "y"}
         return bool(value)
     if spec.kind is str:
-        value = (value or "").strip()
+        value = one_line(value)
         if not value or len(value) > 120:
             raise ValidationError(f"{label} must be 1-120 characters")
         return value
@@ -198,6 +199,8 @@ def _coerce(field: str, spec: _Setting, value):
     except (TypeError, ValueError, OverflowError):
         what = "a whole number" if spec.kind is int else "a number"
         raise ValidationError(f"{label} must be {what}, got {value!r}") from None
+    if isinstance(number, int) and abs(number) > INT32_MAX:  # the column's range
+        raise ValidationError(f"{label} must be at most {INT32_MAX}, got {value}")
     if isinstance(number, float) and not math.isfinite(number):
         raise ValidationError(f"{label} must be a finite number, got {value!r}")
     if spec.minimum is not None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.auth_tools import burn_verify, hash_password, new_token, token_digest, verify_password
 from app.errors import Conflict, NotFound, ValidationError
+from app.validation import one_line
 from models import ROLES, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -47,7 +48,7 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     check_timezone(timezone)
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"A user with email {email} already exists")
-    user = User(email=email, display_name=(display_name or email.split("@")[0]).strip()[:100],
+    user = User(email=email, display_name=one_line(display_name or email.split("@")[0])[:100],
                 password_hash=hash_password(password), role=role, timezone=timezone,
                 feed_secret=new_token())
     session.add(user)

@@ -18,6 +18,7 @@ from app.extensions import csrf
 from app.services import actions as action_service
 from app.services import boost as boost_service
 from app.services import users as user_service
+from app.validation import check_id
 from app.views.api_schema import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -142,9 +143,7 @@ def _body() -> dict:
     if not isinstance(data, dict):
         raise ValidationError("Send a JSON object such as {\"diary_id\": 12, \"kind\": "
                               "\"recommend\"} with Content-Type: application/json")
-    diary_id = data.get("diary_id")
-    if isinstance(diary_id, bool) or not isinstance(diary_id, int):
-        raise ValidationError("diary_id must be an integer")
+    check_id("diary_id", data.get("diary_id"))
     for name in ("kind", "target_site", "url"):
         if data.get(name) is not None and not isinstance(data[name], str):
             raise ValidationError(f"{name} must be a string")

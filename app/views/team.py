@@ -11,17 +11,20 @@ from app.auth_tools import role_required
 from app.db import get_db
 from app.services import team as team_service
 from app.templating import viewer_zone
+from app.validation import check_date
 from models import ACTION_KINDS
 
 bp = Blueprint("team", __name__, url_prefix="/team")
 
 
 def _week_of(raw: str | None) -> date | None:
-    # A bad ?week= is not worth an error page: show the current week instead.
+    # A garbled ?week= is not worth an error page: show the current week instead. A real
+    # date outside the years we handle is refused (400), naming the parameter.
     try:
-        return date.fromisoformat(raw) if raw else None
+        day = date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
+    return check_date("week", day) if day else None
 
 
 @bp.route("/")
