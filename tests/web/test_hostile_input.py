@@ -38,8 +38,8 @@ def _message(res) -> str:
     ("/team/?week=0001-01-01", "week"),
     ("/team/?week=9999-12-31", "week"),
     ("/digest/preview?week=9999-W52", "week"),
-    ("/digest/preview/email?week=0001-W01", "week"),
-    ("/boost/?site=%00", "site"),
+    ("/digest/preview/email?week=9999-W52", "week"),
+    ("/digest/unsubscribe/%00", "address"),
     ("/feeds/%00/boost.atom", "address"),
 ])
 def test_hostile_page_requests_get_400_naming_the_field(client, admin, path, field):
