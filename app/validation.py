@@ -36,7 +36,7 @@ def check_id(name: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(f"{name} must be an integer")
     if not 0 <= value <= MAX_ID:
-        raise ValidationError(f"{name} must be between 1 and {MAX_ID}, got {value}")
+        raise ValidationError(f"{name} must be between 0 and {MAX_ID}, got {value}")
     return value
 
 

@@ -7,9 +7,14 @@ here (additionalProperties: false) fails that test.
 
 from __future__ import annotations
 
+from app.validation import MAX_ID
 from config import VERSION
 
 NEED_KINDS = ["recommend", "comment", "crosspost"]
+
+
+# Ids are INTEGER columns; app.validation refuses larger ones (400).
+_ID = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
 
 
 def _obj(properties: dict, required: list[str] | None = None) -> dict:
@@ -99,7 +104,7 @@ SCHEMAS = {
     "ActionIn": {
         "type": "object",
         "properties": {
-            "diary_id": {"type": "integer"},
+            "diary_id": _ID,
             "kind": {"enum": NEED_KINDS},
             "target_site": _nullable("string", description="Site slug; cross-post only."),
             "url": _nullable("string", description="http(s) URL of the cross-post."),
@@ -156,8 +161,9 @@ def openapi_document(server_url: str) -> dict:
             "/diaries/{diary_id}": {"get": {
                 "summary": "One diary with its counts over time and need breakdown",
                 "parameters": [{"name": "diary_id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
+                                "schema": _ID}],
                 "responses": {"200": _json("DiaryDetail", "The diary"),
+                              "400": _json("Error", "diary_id out of range"),
                               "404": _json("Error", "No such diary"), **_ERRORS}}},
             "/actions": {"post": {
                 "summary": "Log that you recommended, commented or cross-posted",
