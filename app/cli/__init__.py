@@ -13,6 +13,7 @@ import click
 from sqlalchemy.exc import OperationalError
 
 from app.errors import DomainError
+from app.validation import MAX_ID
 from config import Config, ConfigError
 from models import make_engine, make_session_factory
 
@@ -61,6 +62,10 @@ def cli(ctx: click.Context) -> None:
 
 
 # Command modules, each adding to ``cli`` on import. Features append theirs.
+# A row id on the command line: click refuses a bigger one with a usage error naming the
+# argument, instead of the database failing mid-query.
+ROW_ID = click.IntRange(0, MAX_ID)
+
 COMMAND_MODULES = ["server", "database", "users", "sources", "simulate", "shifts", "digest",
                    "intake", "demo"]
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import click
 from sqlalchemy import select
 
-from app.cli import Env, cli, pass_env
+from app.cli import ROW_ID, Env, cli, pass_env
 from app.services import polling
 from models import Diary, Site
 from scrapers import store
@@ -24,7 +24,7 @@ def _now() -> datetime:
 
 @cli.command("poll")
 @click.option("--site", "site_slug", default=None, help="Only this site's feeds (slug).")
-@click.option("--feed", "feed_id", default=None, type=int, help="Only this feed (id).")
+@click.option("--feed", "feed_id", default=None, type=ROW_ID, help="Only this feed (id).")
 @pass_env
 def poll(env: Env, site_slug: str | None, feed_id: int | None) -> None:
     """Poll feeds now, whatever their next poll time, and print one line per feed.

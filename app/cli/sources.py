@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from app.cli import Env, cli, pass_env
+from app.cli import ROW_ID, Env, cli, pass_env
 from app.services import sources as source_service
 from app.services.opml import read_bounded
 from models import FEED_KINDS, PLATFORMS
@@ -86,7 +86,7 @@ def sources_add_site(env: Env, slug: str, name: str, base_url: str, platform: st
 
 
 @sources_group.command("disable")
-@click.argument("feed_id", type=int)
+@click.argument("feed_id", type=ROW_ID)
 @click.option("--reason", default=None, help="Shown on the Sources page.")
 @pass_env
 def sources_disable(env: Env, feed_id: int, reason: str | None) -> None:
@@ -98,7 +98,7 @@ def sources_disable(env: Env, feed_id: int, reason: str | None) -> None:
 
 
 @sources_group.command("enable")
-@click.argument("feed_id", type=int)
+@click.argument("feed_id", type=ROW_ID)
 @pass_env
 def sources_enable(env: Env, feed_id: int) -> None:
     """Poll a feed again; its error count is cleared and it is due now."""

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 from app.services import calendar
 from app.services.users import issue_api_token
 from models import Shift, User
+from tests.admin.test_admin_cli import invoke  # noqa: F401 - the CLI fixture
 from tests.conftest import csrf_from
 
 BIG = "99999999999999999999"  # > 2**64
@@ -162,3 +163,10 @@ def test_a_real_bug_is_still_a_logged_500(app, client, caplog):
         res = client.get("/_boom/7")
     assert res.status_code == 500
     assert any("a genuine bug 7" in str(r.exc_info[1]) for r in caplog.records if r.exc_info)
+
+
+@pytest.mark.parametrize("args", [["disable", BIG], ["enable", "2147483648"]])
+def test_cli_refuses_ids_past_the_column_range(invoke, args):  # noqa: F811
+    res = invoke(*args)
+    assert res.exit_code == 2
+    assert "FEED_ID" in res.output and "0<=x<=2147483647" in res.output
