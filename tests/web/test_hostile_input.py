@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from app.services import calendar
 from app.services.users import issue_api_token
+from config import Config, ConfigError
 from models import Shift, User
 from tests.admin.test_admin_cli import invoke  # noqa: F401 - the CLI fixture
 from tests.conftest import csrf_from
@@ -170,3 +171,12 @@ def test_cli_refuses_ids_past_the_column_range(invoke, args):  # noqa: F811
     res = invoke(*args)
     assert res.exit_code == 2
     assert "FEED_ID" in res.output and "0<=x<=2147483647" in res.output
+
+
+def test_the_body_limit_is_configurable_and_checked(tmp_path):
+    env = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "k" * 32}
+    assert Config.from_env(env).MAX_CONTENT_LENGTH == 4 * 1024 * 1024
+    assert Config.from_env({**env, "MAX_CONTENT_LENGTH": "8388608"}).MAX_CONTENT_LENGTH \
+        == 8 * 1024 * 1024
+    with pytest.raises(ConfigError, match="MAX_CONTENT_LENGTH"):
+        Config.from_env({**env, "MAX_CONTENT_LENGTH": "4 MiB"})
