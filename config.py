@@ -146,10 +146,14 @@ class Config:
     TEST_CLOCK: bool = False
     BASE_URL: str = "http://127.0.0.1:5000"
     TIMEZONE: str = "America/Los_Angeles"
-    WEB_WORKERS: int = 2
+    # One worker unless REDIS_URL lets several share the login counters.
+    WEB_WORKERS: int = 1
     WEB_BIND: str = "127.0.0.1:5000"
+    # Reverse proxies in front of us that append X-Forwarded-For (0: none, use the peer).
+    TRUSTED_PROXIES: int = 0
     SESSION_COOKIE_SECURE: bool = False
-    LOGIN_LIMIT: str = "5 per 5 minutes"
+    # Failed logins from one client address over all accounts (against spraying).
+    LOGIN_LIMIT: str = "30 per 10 minutes"
     # Mail
     SMTP_HOST: str = "127.0.0.1"
     SMTP_PORT: int = 25
@@ -206,10 +210,11 @@ class Config:
             TEST_CLOCK=_bool(env, "TEST_CLOCK", False),
             BASE_URL=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             TIMEZONE=_zone(env, "TIMEZONE", "America/Los_Angeles"),
-            WEB_WORKERS=_int(env, "WEB_WORKERS", 2, 1, 64),
+            WEB_WORKERS=_int(env, "WEB_WORKERS", 2 if env.get("REDIS_URL") else 1, 1, 64),
             WEB_BIND=env.get("WEB_BIND") or "127.0.0.1:5000",
+            TRUSTED_PROXIES=_int(env, "TRUSTED_PROXIES", 0, 0, 10),
             SESSION_COOKIE_SECURE=_bool(env, "SESSION_COOKIE_SECURE", False),
-            LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per 5 minutes",
+            LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "30 per 10 minutes",
             SMTP_HOST=env.get("SMTP_HOST") or "127.0.0.1",
             SMTP_PORT=_int(env, "SMTP_PORT", 25, 1, 65535),
             SMTP_SECURITY=_choice(env, "SMTP_SECURITY", "none", {"none", "starttls", "tls"}),
@@ -257,6 +262,7 @@ class Config:
             REMEMBER_COOKIE_SAMESITE="Lax",
             WTF_CSRF_TIME_LIMIT=None,
             RATELIMIT_STORAGE_URI=self.REDIS_URL or "memory://",
-            RATELIMIT_HEADERS_ENABLED=True,
+            # Off: its Retry-After (the window's end) would overwrite our exact wait.
+            RATELIMIT_HEADERS_ENABLED=False,
         )
         return settings

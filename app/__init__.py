@@ -6,8 +6,9 @@ import logging
 
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db, security
+from app import db, login_throttle, security
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter, login_manager
 from config import PROJECT_ROOT, Config
@@ -23,6 +24,13 @@ def create_app(config: Config | None = None,
                 instance_path=str(config.INSTANCE_PATH))
     app.config.from_mapping(config.flask_settings())
     app.extensions["diaryboost.config"] = config
+    if config.TRUSTED_PROXIES:
+        # Only as many X-Forwarded-For hops as there are proxies we run are believed;
+        # without this a client could name any address and escape the login limits.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES,
+                                x_proto=config.TRUSTED_PROXIES)
+    app.extensions["diaryboost.login_throttle"] = login_throttle.LoginThrottle(
+        login_throttle.make_store(config.REDIS_URL))
     if session_factory is None:
         session_factory = make_session_factory(make_engine(config.DATABASE_URL))
     db.init_app(app, session_factory)
