@@ -11,6 +11,7 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -152,6 +153,8 @@ class Config:
     # Reverse proxies in front of us that append X-Forwarded-For (0: none, use the peer).
     TRUSTED_PROXIES: int = 0
     SESSION_COOKIE_SECURE: bool = False
+    # A login lasts this long (the signed cookie is refused after it, even if replayed).
+    SESSION_LIFETIME_DAYS: int = 14
     # Failed logins from one client address over all accounts (against spraying).
     LOGIN_LIMIT: str = "30 per 10 minutes"
     # Mail
@@ -214,6 +217,7 @@ class Config:
             WEB_BIND=env.get("WEB_BIND") or "127.0.0.1:5000",
             TRUSTED_PROXIES=_int(env, "TRUSTED_PROXIES", 0, 0, 10),
             SESSION_COOKIE_SECURE=_bool(env, "SESSION_COOKIE_SECURE", False),
+            SESSION_LIFETIME_DAYS=_int(env, "SESSION_LIFETIME_DAYS", 14, 1, 365),
             LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "30 per 10 minutes",
             SMTP_HOST=env.get("SMTP_HOST") or "127.0.0.1",
             SMTP_PORT=_int(env, "SMTP_PORT", 25, 1, 65535),
@@ -260,6 +264,7 @@ class Config:
             SESSION_COOKIE_SAMESITE="Lax",
             REMEMBER_COOKIE_HTTPONLY=True,
             REMEMBER_COOKIE_SAMESITE="Lax",
+            PERMANENT_SESSION_LIFETIME=timedelta(days=self.SESSION_LIFETIME_DAYS),
             WTF_CSRF_TIME_LIMIT=None,
             RATELIMIT_STORAGE_URI=self.REDIS_URL or "memory://",
             # Off: its Retry-After (the window's end) would overwrite our exact wait.

@@ -46,12 +46,16 @@ def create_app(config: Config | None = None,
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(login_id: str) -> User | None:
+    user_id, _, version = login_id.partition(":")
     try:
         user = db.get_db().get(User, int(user_id))
-    except ValueError:
+        version_no = int(version)
+    except (ValueError, OverflowError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != version_no:
+        return None
+    return user
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -41,6 +41,8 @@ class User(Base):
     # Secret for the personal Atom and iCalendar URLs; rotating it revokes old links.
     feed_secret: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login identity: bumping it ends every session logged in before.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -61,7 +63,9 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login's "alternative id": a saved session cookie stops working once the
+        # version moves on (logout, password change, deactivation).
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -98,8 +98,16 @@ def set_active(session: Session, user: User, active: bool) -> User:
     if not active and user.role == "admin":
         _keep_one_admin(session, user)
     user.active = active
+    if not active:
+        end_sessions(session, user)
     session.flush()
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session logged in as ``user`` so far stops working (they log in again)."""
+    user.session_version = (user.session_version or 1) + 1
+    session.flush()
 
 
 def _keep_one_admin(session: Session, leaving: User) -> None:
@@ -112,7 +120,8 @@ def _keep_one_admin(session: Session, leaving: User) -> None:
 def set_password(session: Session, user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hash_password(password)
-    session.flush()
+    # Whoever knew the old password may be logged in somewhere: end those sessions too.
+    end_sessions(session, user)
 
 
 def issue_api_token(session: Session, user: User) -> str:

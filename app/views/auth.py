@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import clock
@@ -52,6 +61,14 @@ def _remember_device(response, email: str):
     return response
 
 
+def start_session(user) -> None:
+    """Log ``user`` in on a fresh session: nothing (CSRF token included) survives from
+    before, so a token or cookie planted before login is worthless after it."""
+    session.clear()
+    login_user(user)
+    session.permanent = True  # lasts SESSION_LIFETIME_DAYS
+
+
 # The address limit is a cap on failures from one client over all accounts (spraying);
 # per-account guessing is slowed by app.login_throttle, which never locks the owner out.
 @bp.route("/login", methods=["GET", "POST"])
@@ -78,7 +95,7 @@ def login():
         return render_template("auth/login.html", form=form), 401
     commit()
     _throttle().succeeded(email, client)
-    login_user(user)
+    start_session(user)
     return _remember_device(redirect(_safe_next(request.args.get("next"))), email)
 
 
@@ -87,6 +104,10 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        # A signed cookie cannot be taken back, so logging out moves the session version
+        # on: a copy of this cookie saved anywhere stops working too (so do other devices).
+        user_service.end_sessions(get_db(), current_user)
+        commit()
         logout_user()
-        flash("You are logged out.", "info")
+        flash("You are logged out, on every device.", "info")
     return redirect(url_for("auth.login"))

@@ -11,6 +11,7 @@ from app.db import commit, get_db
 from app.errors import DomainError
 from app.services import profile as profile_service
 from app.services import users as user_service
+from app.views.auth import start_session
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
@@ -56,7 +57,19 @@ def password():
         flash(err.message, "error")
         return _render(err.status)
     commit()
-    flash("Password changed.", "success")
+    # The change ended every session; this one goes on under the new version.
+    start_session(current_user._get_current_object())
+    flash("Password changed. Other devices must log in again.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    user_service.end_sessions(get_db(), current_user)
+    commit()
+    start_session(current_user._get_current_object())
+    flash("Logged out everywhere else; this browser stays logged in.", "success")
     return redirect(url_for(".index"), code=303)
 
 
