@@ -43,6 +43,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Part of the login identity: bumping it ends every session logged in before.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Part of every unsubscribe link: links in mail already sent keep working (providers
+    # post one-click unsubscribes days later) until the user resets them on the profile.
+    unsubscribe_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

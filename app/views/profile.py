@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.db import commit, get_db
+from app.digest import tokens as digest_tokens
 from app.errors import DomainError
 from app.services import profile as profile_service
 from app.services import users as user_service
@@ -70,6 +71,16 @@ def end_other_sessions():
     commit()
     start_session(current_user._get_current_object())
     flash("Logged out everywhere else; this browser stays logged in.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.route("/unsubscribe-links/reset", methods=["POST"])
+@login_required
+def reset_unsubscribe_links():
+    digest_tokens.reset_links(get_db(), current_user)
+    commit()
+    flash("Unsubscribe links in digests sent so far no longer work; new digests carry "
+          "new ones.", "success")
     return redirect(url_for(".index"), code=303)
 
 
