@@ -48,8 +48,7 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"A user with email {email} already exists")
     user = User(email=email, display_name=(display_name or email.split("@")[0]).strip()[:100],
-                password_hash=hash_password(password), role=role, timezone=timezone,
-                feed_secret=new_token())
+                password_hash=hash_password(password), role=role, timezone=timezone)
     session.add(user)
     session.flush()
     return user
@@ -147,11 +146,13 @@ def user_for_api_token(session: Session, token: str) -> User | None:
 def user_for_feed_secret(session: Session, secret: str) -> User | None:
     if not secret:
         return None
-    user = session.scalar(select(User).where(User.feed_secret == secret))
+    user = session.scalar(select(User).where(User.feed_secret_hash == token_digest(secret)))
     return user if user is not None and user.active else None
 
 
 def rotate_feed_secret(session: Session, user: User) -> str:
-    user.feed_secret = new_token()
+    """A new secret for the personal URLs (returned once, stored hashed); old URLs die."""
+    secret = new_token()
+    user.feed_secret_hash = token_digest(secret)
     session.flush()
-    return user.feed_secret
+    return secret

@@ -19,9 +19,13 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 _ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
-def _render(status: int = 200, new_token: str | None = None):
+def _render(status: int = 200, new_token: str | None = None, feed_secret: str | None = None):
     zones = _ZONES if current_user.timezone in _ZONES else [current_user.timezone, *_ZONES]
-    return render_template("profile/index.html", zones=zones, new_token=new_token), status
+    page = render_template("profile/index.html", zones=zones, new_token=new_token,
+                           feed_secret=feed_secret)
+    # A page showing a token or secret URL must not stay in any cache or history copy.
+    headers = {"Cache-Control": "no-store"} if new_token or feed_secret else {}
+    return page, status, headers
 
 
 @bp.route("/")
@@ -105,7 +109,8 @@ def revoke_token():
 @bp.route("/secret/rotate", methods=["POST"])
 @login_required
 def rotate_secret():
-    user_service.rotate_feed_secret(get_db(), current_user)
+    secret = user_service.rotate_feed_secret(get_db(), current_user)
     commit()
     flash("New personal URLs made; the old ones no longer work.", "success")
-    return redirect(url_for(".index"), code=303)
+    # Rendered, not redirected: like the API token, the URLs are shown this once.
+    return _render(feed_secret=secret)
