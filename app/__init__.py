@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import types
 
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db, login_throttle, security
+from app import access_log, db, login_throttle, security
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter, login_manager
 from config import PROJECT_ROOT, Config
@@ -41,6 +42,8 @@ def create_app(config: Config | None = None,
     register_error_handlers(app)
     _register_blueprints(app)
     _template_helpers(app)
+    access_log.install(app.url_map)
+    app.log_exception = types.MethodType(_log_exception, app)
     logging.getLogger("diaryboost").setLevel(logging.INFO)
     return app
 
@@ -56,6 +59,14 @@ def _load_user(login_id: str) -> User | None:
     if user is None or not user.active or user.session_version != version_no:
         return None
     return user
+
+
+def _log_exception(app: Flask, exc_info) -> None:
+    # Flask's own version logs request.path, which may be a secret URL.
+    from flask import request
+
+    app.logger.error("Exception on %s [%s]", access_log.redact(request.full_path),
+                     request.method, exc_info=exc_info)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -67,7 +67,7 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
     """Production web server (gunicorn); run the scheduler separately."""
     from gunicorn.app.base import BaseApplication
 
-    from app import create_app
+    from app import access_log, create_app
 
     config = env.config
     worker_count = web_workers(config, workers)
@@ -78,6 +78,8 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
             self.cfg.set("workers", worker_count)
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            # URLs that are credentials (personal feeds, unsubscribe links) are masked.
+            self.cfg.set("logger_class", access_log.gunicorn_logger_class())
 
         def load(self):
             # Each worker builds its own app and connection pool after the fork.
