@@ -11,6 +11,7 @@ import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -124,7 +125,8 @@ def _secret_key(env, instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
+    # Owner-only: it holds the key and, by default, the SQLite database.
+    instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
     # Owner-only: the key signs sessions and unsubscribe links.
     fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -146,10 +148,16 @@ class Config:
     TEST_CLOCK: bool = False
     BASE_URL: str = "http://127.0.0.1:5000"
     TIMEZONE: str = "America/Los_Angeles"
-    WEB_WORKERS: int = 2
+    # One worker unless REDIS_URL lets several share the login counters.
+    WEB_WORKERS: int = 1
     WEB_BIND: str = "127.0.0.1:5000"
+    # Reverse proxies in front of us that append X-Forwarded-For (0: none, use the peer).
+    TRUSTED_PROXIES: int = 0
     SESSION_COOKIE_SECURE: bool = False
-    LOGIN_LIMIT: str = "5 per 5 minutes"
+    # A login lasts this long (the signed cookie is refused after it, even if replayed).
+    SESSION_LIFETIME_DAYS: int = 14
+    # Failed logins from one client address over all accounts (against spraying).
+    LOGIN_LIMIT: str = "30 per 10 minutes"
     # Largest request body (bytes): Werkzeug answers 413 from the Content-Length, before
     # anything is read or spooled to disk. OPML uploads have their own, smaller limit.
     MAX_CONTENT_LENGTH: int = 4 * 1024 * 1024
@@ -209,10 +217,12 @@ class Config:
             TEST_CLOCK=_bool(env, "TEST_CLOCK", False),
             BASE_URL=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
             TIMEZONE=_zone(env, "TIMEZONE", "America/Los_Angeles"),
-            WEB_WORKERS=_int(env, "WEB_WORKERS", 2, 1, 64),
+            WEB_WORKERS=_int(env, "WEB_WORKERS", 2 if env.get("REDIS_URL") else 1, 1, 64),
             WEB_BIND=env.get("WEB_BIND") or "127.0.0.1:5000",
+            TRUSTED_PROXIES=_int(env, "TRUSTED_PROXIES", 0, 0, 10),
             SESSION_COOKIE_SECURE=_bool(env, "SESSION_COOKIE_SECURE", False),
-            LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "5 per 5 minutes",
+            SESSION_LIFETIME_DAYS=_int(env, "SESSION_LIFETIME_DAYS", 14, 1, 365),
+            LOGIN_LIMIT=env.get("LOGIN_LIMIT") or "30 per 10 minutes",
             MAX_CONTENT_LENGTH=_int(env, "MAX_CONTENT_LENGTH", 4 * 1024 * 1024, 64 * 1024),
             SMTP_HOST=env.get("SMTP_HOST") or "127.0.0.1",
             SMTP_PORT=_int(env, "SMTP_PORT", 25, 1, 65535),
@@ -259,8 +269,10 @@ class Config:
             SESSION_COOKIE_SAMESITE="Lax",
             REMEMBER_COOKIE_HTTPONLY=True,
             REMEMBER_COOKIE_SAMESITE="Lax",
+            PERMANENT_SESSION_LIFETIME=timedelta(days=self.SESSION_LIFETIME_DAYS),
             WTF_CSRF_TIME_LIMIT=None,
             RATELIMIT_STORAGE_URI=self.REDIS_URL or "memory://",
-            RATELIMIT_HEADERS_ENABLED=True,
+            # Off: its Retry-After (the window's end) would overwrite our exact wait.
+            RATELIMIT_HEADERS_ENABLED=False,
         )
         return settings

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import types
 
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db, security, validation
+from app import access_log, db, login_throttle, security, validation
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter, login_manager
 from config import PROJECT_ROOT, Config
@@ -26,6 +28,13 @@ def create_app(config: Config | None = None,
     app.json = validation.BoundedJSONProvider(app)
     app.url_value_preprocessor(validation.url_ids)
     app.before_request(validation.refuse_nul_bytes)
+    if config.TRUSTED_PROXIES:
+        # Only as many X-Forwarded-For hops as there are proxies we run are believed;
+        # without this a client could name any address and escape the login limits.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES,
+                                x_proto=config.TRUSTED_PROXIES)
+    app.extensions["diaryboost.login_throttle"] = login_throttle.LoginThrottle(
+        login_throttle.make_store(config.REDIS_URL))
     if session_factory is None:
         session_factory = make_session_factory(make_engine(config.DATABASE_URL))
     db.init_app(app, session_factory)
@@ -36,17 +45,31 @@ def create_app(config: Config | None = None,
     register_error_handlers(app)
     _register_blueprints(app)
     _template_helpers(app)
+    access_log.install(app.url_map)
+    app.log_exception = types.MethodType(_log_exception, app)
     logging.getLogger("diaryboost").setLevel(logging.INFO)
     return app
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(login_id: str) -> User | None:
+    user_id, _, version = login_id.partition(":")
     try:
         user = db.get_db().get(User, int(user_id))
-    except ValueError:
+        version_no = int(version)
+    except (ValueError, OverflowError):
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != version_no:
+        return None
+    return user
+
+
+def _log_exception(app: Flask, exc_info) -> None:
+    # Flask's own version logs request.path, which may be a secret URL.
+    from flask import request
+
+    app.logger.error("Exception on %s [%s]", access_log.redact(request.full_path),
+                     request.method, exc_info=exc_info)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,6 +1,5 @@
 """Flask extensions, created without an app and bound in create_app()."""
 
-from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -23,8 +22,3 @@ def _client_address() -> str:
 limiter = Limiter(key_func=_client_address, default_limits=[],
                   strategy="moving-window")
 
-
-def login_account_key() -> str:
-    """Rate-limit key for one account, whatever address the attempts come from."""
-    email = (request.form.get("email") or "").strip().lower()
-    return f"account:{email}"

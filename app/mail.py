@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 
 from config import Config
@@ -45,8 +46,31 @@ def single_line(value: str, limit: int = 200) -> str:
     return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
+# Headers whose value is one long URL list. The default policy cannot fold a URL and
+# writes it as an RFC 2047 encoded word instead, which mail clients do not read as a
+# List-Unsubscribe (RFC 2369/8058), so these are written as they are.
+RAW_HEADERS = frozenset({"list-unsubscribe", "list-unsubscribe-post"})
+
+
+class _MailPolicy(EmailPolicy):
+    def _fold(self, name, value, refold_binary=False):
+        if name.lower() in RAW_HEADERS:
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, refold_binary)
+
+
+_POLICY = _MailPolicy()
+
+
+def _raw_value(name: str, value: str) -> str:
+    value = single_line(value, 900)
+    if not value.isascii():
+        raise ValueError(f"{name} must be ASCII (percent-encode the URL)")
+    return value
+
+
 def build_message(config: Config, mail: Mail) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=_POLICY)
     msg["Subject"] = single_line(mail.subject, 250)
     msg["From"] = config.MAIL_FROM
     msg["To"] = str(Address(addr_spec=mail.to))
@@ -55,7 +79,8 @@ def build_message(config: Config, mail: Mail) -> EmailMessage:
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="diaryboost")
     for name, value in mail.headers.items():
-        msg[name] = single_line(value, 900)
+        raw = name.lower() in RAW_HEADERS
+        msg[name] = _raw_value(name, value) if raw else single_line(value, 900)
     msg.set_content(mail.text)
     if mail.html is not None:
         msg.add_alternative(mail.html, subtype="html")

@@ -9,9 +9,19 @@ CSP = (
 )
 
 
+# A year, the value browsers' preload lists ask for; no includeSubDomains, as other hosts
+# of the organisation's domain may not serve HTTPS.
+HSTS = "max-age=31536000"
+
+
 def init_app(app: Flask) -> None:
+    # Only when cookies are HTTPS-only: that is the operator saying the site is on HTTPS.
+    hsts = app.config.get("SESSION_COOKIE_SECURE", False)
+
     @app.after_request
     def _headers(response):
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")

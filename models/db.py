@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -14,6 +16,7 @@ def make_engine(url: str, **kwargs) -> Engine:
     at once without "database is locked" errors.
     """
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         kwargs.setdefault("connect_args", {})
         kwargs["connect_args"].setdefault("timeout", 30)
         kwargs["connect_args"].setdefault("check_same_thread", False)
@@ -44,6 +47,20 @@ def make_engine(url: str, **kwargs) -> Engine:
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _create_private(path: str | None) -> None:
+    """Create a new SQLite file owner-only (0600) before SQLite creates it with the umask
+    (0644: every local user could read password hashes and tokens). SQLite gives the -wal
+    and -shm files the database file's mode."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        pass  # no such folder: SQLite reports that itself, in its words
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

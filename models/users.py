@@ -38,9 +38,15 @@ class User(Base):
     digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
     shift_reminder_minutes: Mapped[int] = mapped_column(Integer, default=60)
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # Secret for the personal Atom and iCalendar URLs; rotating it revokes old links.
-    feed_secret: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of the secret in the personal Atom and iCalendar URLs: the URLs are shown
+    # once, when made, so a database dump does not hand out everyone's calendar.
+    feed_secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Part of the login identity: bumping it ends every session logged in before.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Part of every unsubscribe link: links in mail already sent keep working (providers
+    # post one-click unsubscribes days later) until the user resets them on the profile.
+    unsubscribe_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
@@ -61,7 +67,9 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        # Flask-Login's "alternative id": a saved session cookie stops working once the
+        # version moves on (logout, password change, deactivation).
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

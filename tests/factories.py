@@ -6,7 +6,7 @@ import hashlib
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from app.auth_tools import hash_password, new_token
+from app.auth_tools import hash_password, new_token, token_digest
 from models import Action, Diary, DiaryMetric, Feed, Site, User
 
 _seq = itertools.count(1)
@@ -43,11 +43,13 @@ def make_user(session, **kw) -> User:
     password = kw.pop("password", None)
     values = dict(email=f"user{n}@example.org", display_name=f"User {n}", role="blogger",
                   password_hash=hash_password(password) if password else _PASSWORD_HASH,
-                  feed_secret=new_token())
+                  feed_secret_hash=token_digest(secret := new_token()))
     values.update(kw)
     user = User(**values)
     session.add(user)
     session.flush()
+    # Kept on the object only (the database has just the hash), for building URLs in tests.
+    user.feed_secret = secret
     return user
 
 

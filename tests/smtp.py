@@ -14,6 +14,8 @@ from aiosmtpd.controller import Controller
 @dataclass
 class Inbox:
     messages: list = field(default_factory=list)
+    # The bytes as received, for checks the parsed (decoded) messages would hide.
+    raw: list = field(default_factory=list)
     # Answer the next N DATA commands with a temporary failure (to test retries).
     refuse_next: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -25,6 +27,7 @@ class Inbox:
                 return "451 4.3.0 Try again later"
             msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
             self.messages.append(msg)
+            self.raw.append(envelope.content)
         return "250 OK"
 
     def to(self, address: str) -> list:

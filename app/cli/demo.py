@@ -160,7 +160,7 @@ def demo(env: Env, ctx: click.Context, host: str, port: int, sim_port: int, seed
     demo_file = config.INSTANCE_PATH / "demo.db"
     if config.DATABASE_URL == f"sqlite:///{demo_file}":
         # The demo's own file starts afresh: the simulator restarts from scratch too.
-        config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+        config.INSTANCE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
         for path in (demo_file, demo_file.with_name("demo.db-wal"),
                      demo_file.with_name("demo.db-shm")):
             path.unlink(missing_ok=True)

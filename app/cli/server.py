@@ -46,6 +46,19 @@ def serve(env: Env, bind: str | None) -> None:
             guard.release()
 
 
+def web_workers(config: Config, requested: int | None) -> int:
+    """Worker processes for `web`; several only when Redis shares the login counters."""
+    workers = requested or config.WEB_WORKERS
+    if workers < 1:
+        raise click.UsageError("--workers must be at least 1")
+    if workers > 1 and not config.REDIS_URL:
+        raise click.UsageError(
+            f"{workers} web workers need REDIS_URL: without Redis each worker counts failed "
+            "logins on its own, so guessing passwords gets that many times more tries. "
+            "Set REDIS_URL, or run one worker (the default without Redis).")
+    return workers
+
+
 @cli.command("web")
 @click.option("--workers", type=int, default=None, help="Worker processes (default WEB_WORKERS).")
 @click.option("--bind", default=None, help="host:port (default WEB_BIND).")
@@ -54,16 +67,19 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
     """Production web server (gunicorn); run the scheduler separately."""
     from gunicorn.app.base import BaseApplication
 
-    from app import create_app
+    from app import access_log, create_app
 
     config = env.config
+    worker_count = web_workers(config, workers)
 
     class _Gunicorn(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", bind or config.WEB_BIND)
-            self.cfg.set("workers", workers or config.WEB_WORKERS)
+            self.cfg.set("workers", worker_count)
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
+            # URLs that are credentials (personal feeds, unsubscribe links) are masked.
+            self.cfg.set("logger_class", access_log.gunicorn_logger_class())
 
         def load(self):
             # Each worker builds its own app and connection pool after the fork.

@@ -43,7 +43,7 @@ def recipient_for(user, config: Config) -> Recipient:
     return Recipient(user_id=user.id, name=user.display_name or user.email, email=user.email,
                      timezone=user.timezone or config.TIMEZONE, is_admin=user.role == "admin",
                      unsubscribe_url=unsubscribe_url(config.BASE_URL, config.SECRET_KEY,
-                                                     user.id))
+                                                     user.id, user.unsubscribe_generation))
 
 
 @cache

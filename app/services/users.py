@@ -49,8 +49,7 @@ def create_user(session: Session, *, email: str, password: str, display_name: st
     if session.scalar(select(User.id).where(User.email == email)):
         raise Conflict(f"A user with email {email} already exists")
     user = User(email=email, display_name=one_line(display_name or email.split("@")[0])[:100],
-                password_hash=hash_password(password), role=role, timezone=timezone,
-                feed_secret=new_token())
+                password_hash=hash_password(password), role=role, timezone=timezone)
     session.add(user)
     session.flush()
     return user
@@ -99,8 +98,16 @@ def set_active(session: Session, user: User, active: bool) -> User:
     if not active and user.role == "admin":
         _keep_one_admin(session, user)
     user.active = active
+    if not active:
+        end_sessions(session, user)
     session.flush()
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Every session logged in as ``user`` so far stops working (they log in again)."""
+    user.session_version = (user.session_version or 1) + 1
+    session.flush()
 
 
 def _keep_one_admin(session: Session, leaving: User) -> None:
@@ -113,7 +120,8 @@ def _keep_one_admin(session: Session, leaving: User) -> None:
 def set_password(session: Session, user: User, password: str) -> None:
     check_password_strength(password)
     user.password_hash = hash_password(password)
-    session.flush()
+    # Whoever knew the old password may be logged in somewhere: end those sessions too.
+    end_sessions(session, user)
 
 
 def issue_api_token(session: Session, user: User) -> str:
@@ -139,11 +147,13 @@ def user_for_api_token(session: Session, token: str) -> User | None:
 def user_for_feed_secret(session: Session, secret: str) -> User | None:
     if not secret:
         return None
-    user = session.scalar(select(User).where(User.feed_secret == secret))
+    user = session.scalar(select(User).where(User.feed_secret_hash == token_digest(secret)))
     return user if user is not None and user.active else None
 
 
 def rotate_feed_secret(session: Session, user: User) -> str:
-    user.feed_secret = new_token()
+    """A new secret for the personal URLs (returned once, stored hashed); old URLs die."""
+    secret = new_token()
+    user.feed_secret_hash = token_digest(secret)
     session.flush()
-    return user.feed_secret
+    return secret

@@ -8,18 +8,24 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.db import commit, get_db
+from app.digest import tokens as digest_tokens
 from app.errors import DomainError
 from app.services import profile as profile_service
 from app.services import users as user_service
+from app.views.auth import start_session
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 _ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
 
 
-def _render(status: int = 200, new_token: str | None = None):
+def _render(status: int = 200, new_token: str | None = None, feed_secret: str | None = None):
     zones = _ZONES if current_user.timezone in _ZONES else [current_user.timezone, *_ZONES]
-    return render_template("profile/index.html", zones=zones, new_token=new_token), status
+    page = render_template("profile/index.html", zones=zones, new_token=new_token,
+                           feed_secret=feed_secret)
+    # A page showing a token or secret URL must not stay in any cache or history copy.
+    headers = {"Cache-Control": "no-store"} if new_token or feed_secret else {}
+    return page, status, headers
 
 
 @bp.route("/")
@@ -56,7 +62,29 @@ def password():
         flash(err.message, "error")
         return _render(err.status)
     commit()
-    flash("Password changed.", "success")
+    # The change ended every session; this one goes on under the new version.
+    start_session(current_user._get_current_object())
+    flash("Password changed. Other devices must log in again.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    user_service.end_sessions(get_db(), current_user)
+    commit()
+    start_session(current_user._get_current_object())
+    flash("Logged out everywhere else; this browser stays logged in.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.route("/unsubscribe-links/reset", methods=["POST"])
+@login_required
+def reset_unsubscribe_links():
+    digest_tokens.reset_links(get_db(), current_user)
+    commit()
+    flash("Unsubscribe links in digests sent so far no longer work; new digests carry "
+          "new ones.", "success")
     return redirect(url_for(".index"), code=303)
 
 
@@ -81,7 +109,8 @@ def revoke_token():
 @bp.route("/secret/rotate", methods=["POST"])
 @login_required
 def rotate_secret():
-    user_service.rotate_feed_secret(get_db(), current_user)
+    secret = user_service.rotate_feed_secret(get_db(), current_user)
     commit()
     flash("New personal URLs made; the old ones no longer work.", "success")
-    return redirect(url_for(".index"), code=303)
+    # Rendered, not redirected: like the API token, the URLs are shown this once.
+    return _render(feed_secret=secret)

@@ -129,11 +129,9 @@ def _commit_and_notify(change: svc.ShiftChange) -> None:
 def mine():
     now = clock.now()
     db = get_db()
-    feed_url = (url_for(".calendar", feed_secret=current_user.feed_secret, _external=True)
-                if current_user.feed_secret else None)
     return render_template("shifts/mine.html", mine=svc.my_shifts(db, current_user, now),
                            open_shifts=svc.open_shifts(db, current_user, now), now=now,
-                           cutoff=_config().SHIFT_DROP_CUTOFF_HOURS, feed_url=feed_url,
+                           cutoff=_config().SHIFT_DROP_CUTOFF_HOURS,
                            action_form=EmptyForm(), **_template_helpers())
 
 

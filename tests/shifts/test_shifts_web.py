@@ -169,9 +169,9 @@ def test_calendar_feed_needs_the_users_own_secret(client, app, make_user, db_ses
     assert response.status_code == 200 and response.mimetype == "text/calendar"
     [event] = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
     assert "Medicare for all week" in str(event["DESCRIPTION"])
-    # My shifts shows the subscriber's own address only.
+    # Secret URLs are shown once, on the profile, never on My shifts.
     page = client.get("/shifts/").get_data(as_text=True)
-    assert snoop.feed_secret in page and owner.feed_secret not in page
+    assert snoop.feed_secret not in page and "/profile/" in page
 
 
 def test_coverage_page_shows_gaps_and_grid(client, app, make_user, make_site, make_diary,
