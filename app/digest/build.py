@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
+from app.templating import count
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
 
@@ -39,16 +40,17 @@ class DiaryResult:
     site_name: str
     author: str | None
     published_at: datetime
-    recommends: int
-    comments: int
+    recommends: int | None  # None: never read (unknown, shown as "—")
+    comments: int | None
     made_list: bool
     missed_by: int | None  # near miss: recs short at its closest moment
     team_actions: int  # logged by the team during the week
 
     @property
     def impact(self) -> int:
-        # As the old "High Impact Diaries" lists: recommends and comments together.
-        return self.recommends + self.comments
+        # As the old "High Impact Diaries" lists: recommends and comments together (an
+        # unknown count adds nothing; it is shown as "—", not as 0).
+        return (self.recommends or 0) + (self.comments or 0)
 
     @property
     def outcome(self) -> str:
@@ -171,8 +173,8 @@ class WeekDigest:
     feed_trouble: tuple[FeedTrouble, ...]
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _plural(n: int | None, noun: str) -> str:
+    return f"{count(n)} {noun}" if n == 1 else f"{count(n)} {noun}s"
 
 
 def safe_url(url: str | None) -> str | None:

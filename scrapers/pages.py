@@ -1,0 +1,11 @@
+"""Page bytes → what the page says: the one hand-off from the count refresh to a site's
+adapter, so limits on page parsing (size, nesting, time) apply in one place."""
+
+from __future__ import annotations
+
+from scrapers.types import DiaryCounts, SiteAdapter
+
+
+def read_page(adapter: SiteAdapter, body: bytes, url: str) -> DiaryCounts:
+    """What a fetched diary page at ``url`` says, read by its platform's adapter."""
+    return adapter.parse_counts(body, url)
