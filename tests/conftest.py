@@ -58,12 +58,13 @@ def need_postgres() -> None:
     pytest.skip(f"PostgreSQL unreachable at {PG_URL}: {reason}")
 
 
-def fresh_database(backend: str, tmp_dir: Path, label: str):
-    """Create an empty, migrated database for ``backend``; returns (engine, cleanup)."""
+def fresh_database(backend: str, tmp_dir: Path, label: str, revision: str = "head"):
+    """Create an empty database for ``backend`` migrated to ``revision``; returns (engine,
+    cleanup)."""
     if backend == "sqlite":
         path = tmp_dir / f"{label}-{uuid.uuid4().hex[:8]}.db"
         engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
+        upgrade(engine, revision)
         return engine, engine.dispose
     need_postgres()
     schema = re.sub(r"\W", "_", f"t_{_worker()}_{label}_{uuid.uuid4().hex[:6]}").lower()
@@ -72,7 +73,7 @@ def fresh_database(backend: str, tmp_dir: Path, label: str):
         conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = make_engine(PG_URL, connect_args={"options": f"-csearch_path={schema}"})
-    upgrade(engine)
+    upgrade(engine, revision)
 
     def cleanup():
         engine.dispose()

@@ -10,6 +10,8 @@ Revision ID: c11_1
 Revises: 0001
 """
 
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,14 +24,16 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("diaries", schema=None) as batch_op:
-        batch_op.alter_column("recommends", existing_type=sa.Integer(), nullable=True)
-        batch_op.alter_column("comments", existing_type=sa.Integer(), nullable=True)
-        batch_op.add_column(sa.Column("counts_read_at", models.base.UTCDateTime(timezone=True),
-                                      nullable=True))
     with op.batch_alter_table("diary_metrics", schema=None) as batch_op:
         batch_op.alter_column("recommends", existing_type=sa.Integer(), nullable=True)
         batch_op.alter_column("comments", existing_type=sa.Integer(), nullable=True)
+    with _children_kept(op.get_bind(), ("diary_metrics", "actions")), \
+            op.batch_alter_table("diaries", schema=None) as batch_op:
+        batch_op.alter_column("recommends", existing_type=sa.Integer(), nullable=True)
+        batch_op.alter_column("comments", existing_type=sa.Integer(), nullable=True)
+        batch_op.add_column(sa.Column("counts_read_at",
+                                      models.base.UTCDateTime(timezone=True),
+                                      nullable=True))
     with op.batch_alter_table("sites", schema=None) as batch_op:
         batch_op.add_column(sa.Column("extra_hosts", sa.Text(), nullable=True))
     op.create_table(
@@ -57,6 +61,23 @@ def upgrade() -> None:
                          "WHERE counts_checked_at IS NULL AND recommends = 0 "
                          "AND comments = 0"))
     rekey_stories(conn)
+
+
+@contextmanager
+def _children_kept(conn, tables):
+    """SQLite alters a column by re-creating the table; dropping the old ``diaries`` would
+    cascade-delete every row that references it. Keep those rows aside and put them back."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    # Table names are this migration's own constants, never input.
+    for table in tables:
+        conn.execute(sa.text(f"CREATE TEMP TABLE keep_{table} AS SELECT * FROM {table}"))  # noqa: S608
+    yield
+    for table in tables:
+        conn.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608
+        conn.execute(sa.text(f"INSERT INTO {table} SELECT * FROM keep_{table}"))  # noqa: S608
+        conn.execute(sa.text(f"DROP TABLE keep_{table}"))
 
 
 def rekey_stories(conn) -> None:
@@ -113,7 +134,8 @@ def downgrade() -> None:
     with op.batch_alter_table("diary_metrics", schema=None) as batch_op:
         batch_op.alter_column("recommends", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("comments", existing_type=sa.Integer(), nullable=False)
-    with op.batch_alter_table("diaries", schema=None) as batch_op:
+    with _children_kept(conn, ("diary_metrics", "actions")), \
+            op.batch_alter_table("diaries", schema=None) as batch_op:
         batch_op.drop_column("counts_read_at")
         batch_op.alter_column("recommends", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("comments", existing_type=sa.Integer(), nullable=False)

@@ -95,9 +95,12 @@ def content_hash(title: str, link: str, summary: str, tags: Iterable[str]) -> st
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+STORY_GUID = "story:"
+
+
 def story_guid(story_id: str) -> str:
     """The guid a diary is stored under on a site whose stories have ids."""
-    return f"story:{story_id}"
+    return STORY_GUID + story_id
 
 
 def fallback_guid(link: str, title: str) -> str:
