@@ -118,6 +118,7 @@ class SiteAdapter(Protocol):
     """One blog platform. Adding a blog = one adapter module + a row in the sites table."""
 
     platform: str
+    expected_fields: tuple[str, ...]  # fields its diary pages are known to show
 
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
         """(feed URL, kind) pairs a new site of this platform starts with."""

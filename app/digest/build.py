@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
+from app.services import scrape_health
 from app.templating import count
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
@@ -134,7 +135,7 @@ class YoungDiary:
 
 @dataclass(frozen=True)
 class FeedTrouble:
-    feed_id: int
+    feed_id: int | None  # None: a site's pages, not a feed (scrape health)
     site_name: str
     url: str
     problem: str
@@ -402,5 +403,8 @@ def _feed_trouble(session: Session, sites: dict[int, Site], now: datetime,
                        f"normally every {feed.interval_seconds // 60} min")
         if problem:
             rows.append(FeedTrouble(feed.id, sites[feed.site_id].name, feed.url, problem))
+    for alert in scrape_health.site_alerts(session, now):
+        for message in alert.messages(config.DIGEST_TIMEZONE):
+            rows.append(FeedTrouble(None, alert.site_name, alert.base_url, message))
     return tuple(rows)
 

@@ -52,6 +52,7 @@ class BoostRow:
     published_at: datetime
     recommends: int | None  # None: unknown, shown as "—"
     comments: int | None
+    counts_read_at: datetime | None  # when the shown counts were read
     rec_points: tuple[Point, ...]
     com_points: tuple[Point, ...]
     needs: tuple[ranking.Need, ...]
@@ -120,7 +121,7 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     live.diaries = session.execute(
         select(Diary.id, Diary.site_id, Diary.title, Diary.url, Diary.author,
                Diary.published_at, Diary.topic_score, Diary.recommends, Diary.comments,
-               Diary.crosspost_group_id, Diary.on_rec_list)
+               Diary.crosspost_group_id, Diary.on_rec_list, Diary.counts_read_at)
         .where(Diary.id.in_(live_ids))
     ).all()
     if not live.diaries:
@@ -214,6 +215,7 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
             diary_id=d.id, title=d.title, url=d.url if is_web_url(d.url) else None,
             site_id=site.id, site_slug=site.slug, site_name=site.name, author=d.author,
             published_at=d.published_at, recommends=d.recommends, comments=d.comments,
+            counts_read_at=d.counts_read_at,
             rec_points=tuple((o.at, o.recommends) for o in obs if o.recommends is not None),
             com_points=tuple((o.at, o.comments) for o in obs if o.comments is not None),
             needs=needs, priority=r.priority, team_actions=len(acts),

@@ -17,7 +17,9 @@ from app import clock
 from app.auth_tools import role_required
 from app.db import commit, get_db, session_factory
 from app.errors import DomainError, ValidationError
+from app.services import scrape_health
 from app.services import sources as source_service
+from app.templating import viewer_zone
 from models import FEED_KINDS, PLATFORMS
 
 bp = Blueprint("sources", __name__, url_prefix="/admin/sources")
@@ -34,7 +36,10 @@ def _page(status: int = 200, **extra):
     return render_template(
         "sources/index.html", sites=source_service.list_sites(get_db()),
         platforms=PLATFORMS, feed_kinds=FEED_KINDS, health=source_service.feed_health,
-        failures_to_flag=_config().POLL_FAILURES_TO_FLAG, form=request.form, **extra,
+        failures_to_flag=_config().POLL_FAILURES_TO_FLAG, form=request.form,
+        scrape_alerts={a.site_id: a.messages(viewer_zone())
+                       for a in scrape_health.site_alerts(get_db(), clock.now())},
+        **extra,
     ), status
 
 
@@ -76,6 +81,9 @@ def add_site():
 def site_settings(site_id: int):
     settings = {name: request.form.get(name, "") for name in NUMERIC_SETTINGS}
     settings["enabled"] = "enabled" in request.form
+    for name in ("extra_hosts", "rec_list_url"):
+        if name in request.form:
+            settings[name] = request.form[name]
     try:
         site = source_service.update_site_settings(get_db(), site_id, **settings)
     except DomainError as err:

@@ -133,6 +133,9 @@ class BaseAdapter:
     """Generic RSS/Atom handling; platform adapters override the few hooks that differ."""
 
     platform = "generic"
+    # Fields this platform's diary pages are known to show: when reads stop finding one,
+    # scrape health flags the site (see scrapers.health).
+    expected_fields: tuple[str, ...] = ()
 
     # -- feeds -----------------------------------------------------------------------
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:

@@ -58,6 +58,7 @@ def story_parts(url: str) -> tuple[str, str] | None:
 
 class DailyKosAdapter(BaseAdapter):
     platform = "dailykos"
+    expected_fields = ("recommends", "comments", "author")
 
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
         base = base_url.rstrip("/") + "/"

@@ -30,6 +30,8 @@ _BYLINE = re.compile(r"\b(?:posted\s+)?by\s+([^,\n]+?)\s*(?:,|\bon\b|$)", re.I)
 
 class ScoopAdapter(BaseAdapter):
     platform = "scoop"
+    # Recommends only where a site added #recommenders (Daily Kos did; stock Scoop did not).
+    expected_fields = ("comments",)
 
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
         return [(base_url.rstrip("/") + "/backend.rdf", "diaries")]

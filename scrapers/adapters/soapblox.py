@@ -23,6 +23,7 @@ _BYLINE = re.compile(r"^\s*by:\s*(?P<name>.+?)\s*@\s*(?P<date>.+?)\s*$", re.I | 
 
 class SoapBloxAdapter(BaseAdapter):
     platform = "soapblox"
+    expected_fields = ("comments", "author")
 
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
         base = base_url.rstrip("/") + "/"
