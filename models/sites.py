@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -91,6 +92,28 @@ class Feed(Base):
 
     def __repr__(self) -> str:
         return f"<Feed {self.id} {self.url}>"
+
+
+RULE_FIELDS_EXTRACT = ("recommends", "comments", "author")
+RULE_KINDS = ("script", "css", "regex")
+
+
+class ExtractionRule(Base):
+    """An admin's override of where a site's diary pages show one field (scrapers.rules)."""
+
+    __tablename__ = "extraction_rules"
+    __table_args__ = (
+        UniqueConstraint("site_id", "field"),
+        CheckConstraint(f"field IN {RULE_FIELDS_EXTRACT!r}", name="field"),
+        CheckConstraint(f"kind IN {RULE_KINDS!r}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    expression: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PageRead(Base):

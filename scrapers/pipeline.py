@@ -375,6 +375,7 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
             select(Diary.id, Diary.url, Diary.site_id, Site.platform, Site.base_url,
                    Site.extra_hosts).join(Site, Diary.site_id == Site.id)
             .where(Diary.id.in_(list(diary_ids)))).all()
+        site_rules = store.load_extraction_rules(session, {t.site_id for t in targets})
 
     def observe(target) -> tuple[int, int, DiaryCounts | None]:
         hosts = site_hosts(target.base_url, target.extra_hosts)
@@ -392,7 +393,8 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
                      extra={"diary_id": target.id})
             return target.id, target.site_id, None
         try:
-            counts = read_page(get_adapter(target.platform), result.body, result.url)
+            counts = read_page(get_adapter(target.platform), result.body, result.url,
+                               site_rules.get(target.site_id, ()))
         except Exception:  # noqa: BLE001 - a page we cannot read is skipped, not fatal
             log.exception("counts for diary %s unreadable", target.id,
                           extra={"diary_id": target.id})

@@ -22,7 +22,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import Diary, DiaryMetric, PageRead, TopicRule
+from models import Diary, DiaryMetric, ExtractionRule, PageRead, TopicRule
 from scrapers import crosspost
 from scrapers.adapters.base import story_guid
 from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
@@ -358,6 +358,26 @@ def record_counts(session: Session, diary_id: int, counts: DiaryCounts, now: dat
                     .execution_options(synchronize_session=False))
     session.flush()
     return add
+
+
+def load_extraction_rules(session: Session, site_ids: Iterable[int]) -> dict[int, list]:
+    """The admin extraction rules of these sites, by site id (rules that no longer
+    validate are skipped: a bad rule must not stop the count job)."""
+    from scrapers.rules import Rule, RuleError, validate
+
+    found: dict[int, list[Rule]] = {}
+    ids = sorted(set(site_ids))
+    if not ids:
+        return found
+    for row in session.execute(select(ExtractionRule.site_id, ExtractionRule.field,
+                                      ExtractionRule.kind, ExtractionRule.expression)
+                               .where(ExtractionRule.site_id.in_(ids))):
+        try:
+            found.setdefault(row.site_id, []).append(
+                validate(Rule(row.field, row.kind, row.expression)))
+        except RuleError:
+            log.warning("extraction rule skipped: %s", row, extra={"site_id": row.site_id})
+    return found
 
 
 def record_page_read(session: Session, site_id: int, diary_id: int, counts: DiaryCounts,

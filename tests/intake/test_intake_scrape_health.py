@@ -15,6 +15,7 @@ from app import clock
 from app.cli import Env, cli
 from app.digest.build import build_week
 from app.digest.weeks import week_at
+from app.services import extraction
 from app.services.scrape_health import site_alerts
 from models import Diary, DiaryMetric
 from scrapers.fetch import Fetcher
@@ -87,11 +88,23 @@ def test_a_redesign_is_flagged_everywhere_and_clears(app, client, login, make_us
         digest = build_week(db_session, week_at(net.now, "UTC").label, net.now, config)
         assert any(t.problem.startswith(FLAG) for t in digest.feed_trouble), digest.feed_trouble
 
-        # The site reads again: the next cycle clears the flag.
-        net.set_redesigned("dailykos", False)
+        # An admin's rules read the new markup: the next cycle clears the flag.
+        rules = extraction.parse_form({
+            "recommends_kind": "regex", "recommends_expression": r'"recs":\s*(\d+)',
+            "comments_kind": "regex", "comments_expression": r'"replies":\s*(\d+)',
+            "author_kind": "css", "author_expression": "p.writer"})
+        extraction.save_rules(db_session, site.id, rules, net.now)
+        db_session.flush()
         net.advance(5)
         refresh_counts(session_factory, young, net.now, fetcher)
-    assert site_alerts(db_session, net.now) == []
+        assert site_alerts(db_session, net.now) == []
+        db_session.expire_all()
+        sim = {d.number: d for d in net.diaries("dailykos")}
+        for diary in db_session.scalars(select(Diary).where(Diary.id.in_(young))):
+            twin = sim[int(diary.guid.removeprefix("story:"))]
+            assert (diary.recommends, diary.comments) == (twin.recommends(net.now),
+                                                          twin.comments(net.now))
+            assert diary.counts_read_at == net.now
 
 
 T = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
