@@ -52,8 +52,8 @@ class SiteSettings:
 @dataclass(frozen=True)
 class Observation:
     at: datetime
-    recommends: int
-    comments: int
+    recommends: int | None  # None: not found on the page at that read (unknown)
+    comments: int | None
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ class RankedDiary:
 class _Series:
     score: float
     pace: float
-    comments: int
+    comments: int | None  # None: no read found a comment count
+    recs_known: bool = True
 
 
 def _utc(dt: datetime) -> datetime:
@@ -142,13 +143,18 @@ def _series(
         for o in observations
     )
     if not points:
-        return _Series(0.0, 0.0, 0)
+        return _Series(0.0, 0.0, None, recs_known=False)
     first_t = min(points[0][0].total_seconds() / 3600.0, 0.0)
     last_t = min(points[-1][0].total_seconds() / 3600.0, 0.0)
     # Pace is measured from the newest poll at least an hour before the last (else the first).
     ref_t, ref_total = first_t, 0
     score, top_recs, top_comments = 0.0, 0, 0
+    recs_known = any(p[1] is not None for p in points)
+    comments_known = any(p[2] is not None for p in points)
     for delta, recs, comments in points:
+        # Unknown counts (None) neither add nor subtract: they are not zero.
+        recs = -1 if recs is None else recs
+        comments = -1 if comments is None else comments
         t = min(delta.total_seconds() / 3600.0, 0.0)
         # Counts only go up on the sites; a drop is scrape noise, so recs are the running max
         # (negative counts never beat it) and a later recovery is not counted twice.
@@ -169,7 +175,7 @@ def _series(
     pace = 0.0
     if ref_t < last_t:
         pace = (top_recs - ref_total) / max(last_t - ref_t, MIN_PACE_SPAN_HOURS)
-    return _Series(score, pace, top_comments)
+    return _Series(score, pace, top_comments if comments_known else None, recs_known)
 
 
 def _spread(x: float) -> float:
@@ -216,6 +222,8 @@ def entry_bar(
 
 
 def _rec_need(series: _Series, bar: float, age: float, site: SiteSettings) -> Need | None:
+    if not series.recs_known:
+        return None  # no recommend need from counts we could not read
     window = _clamp(site.rec_window_hours, MAX_HOURS)
     target = bar * (1 + REC_MARGIN)
     if age >= window or series.score >= target:
@@ -232,8 +240,8 @@ def _rec_need(series: _Series, bar: float, age: float, site: SiteSettings) -> Ne
     return Need("recommend", amount, urgency, reason)
 
 
-def _comment_need(comments: int, age: float, site: SiteSettings) -> Need | None:
-    if age >= COMMENT_WINDOW_HOURS:
+def _comment_need(comments: int | None, age: float, site: SiteSettings) -> Need | None:
+    if comments is None or age >= COMMENT_WINDOW_HOURS:
         return None
     # Aim for comment_target by the 2 h mark, then look one hour ahead; the goal grows with
     # the square root of age because late comments add less visibility than early ones.

@@ -58,6 +58,14 @@ def nav_items():
             if ep in endpoints and current_user.has_role(role)]
 
 
+UNKNOWN = "\u2014"
+
+
+def count(value: int | None) -> str | int:
+    """A count for display: "—" when unknown (never read, or not found on the page)."""
+    return UNKNOWN if value is None else value
+
+
 def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
@@ -65,6 +73,7 @@ def has_endpoint(endpoint: str) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["age"] = age
+    app.jinja_env.filters["count"] = count
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["has_endpoint"] = has_endpoint

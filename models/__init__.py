@@ -6,12 +6,13 @@ from models.diaries import RULE_FIELDS, Diary, DiaryMetric, TopicRule
 from models.digest import DigestDelivery, DigestRun
 from models.leases import Lease
 from models.shifts import FOCUSES, Shift, ShiftAssignment
-from models.sites import FEED_KINDS, PLATFORMS, Feed, PollLog, Site
+from models.sites import FEED_KINDS, PLATFORMS, ExtractionRule, Feed, PageRead, PollLog, Site
 from models.users import ACTION_KINDS, ROLE_RANK, ROLES, Action, User
 
 __all__ = [
     "ACTION_KINDS", "FEED_KINDS", "FOCUSES", "PLATFORMS", "ROLES", "ROLE_RANK", "RULE_FIELDS",
-    "Action", "Base", "Diary", "DiaryMetric", "DigestDelivery", "DigestRun", "Feed", "Lease",
-    "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
+    "Action", "Base", "Diary", "DiaryMetric", "DigestDelivery", "DigestRun", "ExtractionRule",
+    "Feed", "Lease",
+    "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
 ]

@@ -49,11 +49,13 @@ class Diary(Base):
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Diaries that are copies of one another share a group id (the lowest diary id).
     crosspost_group_id: Mapped[int | None] = mapped_column(Integer, index=True)
-    # Latest observed counts, denormalised from diary_metrics so the dashboard
-    # does not scan the time series for every row.
-    recommends: Mapped[int] = mapped_column(Integer, default=0)
-    comments: Mapped[int] = mapped_column(Integer, default=0)
+    # Last known counts, denormalised from diary_metrics so the dashboard does not scan
+    # the time series for every row. None: never read (unknown is not zero). A failed
+    # read keeps the last known value; counts_read_at says when it was read.
+    recommends: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[int | None] = mapped_column(Integer)
     counts_checked_at: Mapped[datetime | None]
+    counts_read_at: Mapped[datetime | None]
     on_rec_list: Mapped[bool] = mapped_column(Boolean, default=False)
 
     site = relationship("Site")
@@ -78,8 +80,9 @@ class DiaryMetric(Base):
     )
     diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))
     observed_at: Mapped[datetime]
-    recommends: Mapped[int] = mapped_column(Integer)
-    comments: Mapped[int] = mapped_column(Integer)
+    # None: the page did not show this count at that read (the other one it did).
+    recommends: Mapped[int | None] = mapped_column(Integer)
+    comments: Mapped[int | None] = mapped_column(Integer)
 
     diary: Mapped[Diary] = relationship(back_populates="metrics")
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,6 +45,10 @@ class Site(Base):
     comment_target: Mapped[int] = mapped_column(Integer, default=5)
     crosspost_window_hours: Mapped[float] = mapped_column(Float, default=48.0)
     rec_list_url: Mapped[str | None] = mapped_column(String(500))
+    # Hosts besides base_url's where this site's diary pages live (one per line). The
+    # count scraper fetches diary pages on these hosts only: a feed item linking any
+    # other host is stored but never fetched.
+    extra_hosts: Mapped[str | None] = mapped_column(Text)
     rec_list_checked_at: Mapped[datetime | None]
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -87,6 +92,45 @@ class Feed(Base):
 
     def __repr__(self) -> str:
         return f"<Feed {self.id} {self.url}>"
+
+
+RULE_FIELDS_EXTRACT = ("recommends", "comments", "author")
+RULE_KINDS = ("script", "css", "regex")
+
+
+class ExtractionRule(Base):
+    """An admin's override of where a site's diary pages show one field (scrapers.rules)."""
+
+    __tablename__ = "extraction_rules"
+    __table_args__ = (
+        UniqueConstraint("site_id", "field"),
+        CheckConstraint(f"field IN {RULE_FIELDS_EXTRACT!r}", name="field"),
+        CheckConstraint(f"kind IN {RULE_KINDS!r}", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    expression: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PageRead(Base):
+    """One read of a diary page by the count scraper: which fields it found. Scrape
+    health (is a site's markup still understood?) is computed from the recent rows."""
+
+    __tablename__ = "page_reads"
+    __table_args__ = (Index("ix_page_reads_site_read", "site_id", "read_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    diary_id: Mapped[int | None] = mapped_column(
+        ForeignKey("diaries.id", ondelete="SET NULL"))
+    read_at: Mapped[datetime]
+    found_recommends: Mapped[bool] = mapped_column(Boolean)
+    found_comments: Mapped[bool] = mapped_column(Boolean)
+    found_author: Mapped[bool] = mapped_column(Boolean)
 
 
 class PollLog(Base):

@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from scrapers.adapters.base import fallback_guid
+from scrapers.adapters.base import STORY_GUID, fallback_guid
 from scrapers.types import EntryData, ParsedFeed, SiteAdapter
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,8 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter) -> Pa
             skipped += 1
             continue
         if entry.guid in seen:
+            if entry.guid.startswith(STORY_GUID):
+                continue  # one story linked twice (another slug, /story/ vs /stories/)
             for candidate in (entry.url, fallback_guid(entry.url, entry.title)):
                 if candidate and candidate not in seen:
                     entry = _with_guid(entry, candidate)

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Diary, Feed, PollLog, Site
 from scrapers import decide, schedule, store
 from scrapers.decide import Decision, FeedState
+from scrapers.hosts import on_hosts, site_hosts
+from scrapers.pages import read_page
 from scrapers.parse_pool import ParsePool, shared_pool
 from scrapers.schedule import SchedulePolicy
 from scrapers.topics import compile_rules
@@ -359,8 +361,10 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
                    fetcher, *, workers: int = 1) -> int:
     """Scrape each diary's page for its recommend/comment counts and store an observation.
 
-    Pages are fetched with no transaction open; the observations are then stored in one
-    transaction. Returns how many diaries were observed (pages that failed are skipped).
+    Pages are fetched with no transaction open, and only on the diary's own site's hosts
+    (:mod:`scrapers.hosts`): a link elsewhere is stored but never fetched. The reads are
+    then stored in one transaction, each with a scrape-health row saying which fields it
+    found. Returns how many diaries were observed (pages that failed are skipped).
     """
     from scrapers.adapters import get_adapter
 
@@ -368,21 +372,34 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
         return 0
     with sessions() as session:
         targets = session.execute(
-            select(Diary.id, Diary.url, Site.platform).join(Site, Diary.site_id == Site.id)
+            select(Diary.id, Diary.url, Diary.site_id, Site.platform, Site.base_url,
+                   Site.extra_hosts).join(Site, Diary.site_id == Site.id)
             .where(Diary.id.in_(list(diary_ids)))).all()
+        site_rules = store.load_extraction_rules(session, {t.site_id for t in targets})
 
-    def observe(target) -> tuple[int, DiaryCounts | None]:
+    def observe(target) -> tuple[int, int, DiaryCounts | None]:
+        hosts = site_hosts(target.base_url, target.extra_hosts)
+        if not on_hosts(target.url, hosts):
+            log.info("counts for diary %s not read: its link is not on its site's hosts",
+                     target.id, extra={"diary_id": target.id})
+            return target.id, target.site_id, None
         result = fetcher.fetch(target.url)
         if not result.ok or not result.body:
             log.info("counts for diary %s not read: %s", target.id, result.error,
                      extra={"diary_id": target.id})
-            return target.id, None
+            return target.id, target.site_id, None
+        if not on_hosts(result.url, hosts):
+            log.info("counts for diary %s not read: redirected off its site", target.id,
+                     extra={"diary_id": target.id})
+            return target.id, target.site_id, None
         try:
-            return target.id, get_adapter(target.platform).parse_counts(result.body, result.url)
+            counts = read_page(get_adapter(target.platform), result.body, result.url,
+                               site_rules.get(target.site_id, ()))
         except Exception:  # noqa: BLE001 - a page we cannot read is skipped, not fatal
             log.exception("counts for diary %s unreadable", target.id,
                           extra={"diary_id": target.id})
-            return target.id, None
+            counts = DiaryCounts(None, None)
+        return target.id, target.site_id, counts
 
     if workers > 1 and len(targets) > 1:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="counts") as pool:
@@ -391,9 +408,10 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
         observed = [observe(t) for t in targets]
     done = 0
     with sessions() as session:
-        for diary_id, counts in observed:
+        for diary_id, site_id, counts in observed:
             if counts is not None:
                 store.record_counts(session, diary_id, counts, now)
+                store.record_page_read(session, site_id, diary_id, counts, now)
                 done += 1
         session.commit()
     return done
@@ -428,7 +446,8 @@ def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
             log.exception("rec list of site %s unreadable", site.id, extra={"site_id": site.id})
             continue
         with sessions() as session:
-            store.set_rec_list(session, site.id, [item.url for item in items])
+            store.set_rec_list(session, site.id, [item.url for item in items],
+                               [adapter.story_id(item.url) for item in items])
             session.get(Site, site.id).rec_list_checked_at = now
             session.commit()
         read += 1

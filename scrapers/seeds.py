@@ -41,7 +41,7 @@ SITES = (
     SiteSeed("mydd", "MyDD", "http://www.mydd.com", "scoop",
              dict(rec_slots=5, rec_half_life_hours=4.0, rec_fallback_threshold=10.0,
                   rec_window_hours=36.0, comment_target=5, crosspost_window_hours=48.0),
-             fallback_feeds=(("/backend.rss", "diaries"),)),
+             fallback_feeds=(("/backend.rdf", "diaries"),)),
     SiteSeed("calitics", "Calitics", "http://www.calitics.com", "soapblox",
              dict(rec_slots=5, rec_half_life_hours=6.0, rec_fallback_threshold=5.0,
                   rec_window_hours=48.0, comment_target=4, crosspost_window_hours=72.0),

@@ -18,12 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import Diary, DiaryMetric, TopicRule
+from models import Diary, DiaryMetric, ExtractionRule, PageRead, TopicRule
 from scrapers import crosspost
+from scrapers.adapters.base import story_guid
 from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
 from scrapers.types import DiaryCounts, EntryData
 
@@ -34,6 +35,8 @@ CHUNK = 500
 # While a diary is young an observation is kept at least this often, even when its
 # counts did not move: "no new recs in the last hour" is itself what the ranking needs.
 METRIC_HEARTBEAT = timedelta(hours=1)
+# Scrape health looks at the last refresh cycle and the last hour; a day is plenty.
+PAGE_READS_KEPT = timedelta(days=1)
 # Cross-post links (one copy's summary links the other) need row scans; they are
 # skipped for a batch bigger than this (a feed's first poll), where author + title
 # matching still applies.
@@ -319,42 +322,88 @@ _CANDIDATE_COLUMNS = select(Diary.id, Diary.site_id, Diary.author, Diary.title, 
 # Counts --------------------------------------------------------------------------------
 
 def record_counts(session: Session, diary_id: int, counts: DiaryCounts, now: datetime) -> bool:
-    """Store one observation of a diary's counts; True when a DiaryMetric row was added.
+    """Store one read of a diary's page; True when a DiaryMetric row was added.
 
-    A row is appended when the counts changed since the last one, or when the last one is
-    an hour old (the caller only observes diaries still inside their rec-list window).
-    A count the page did not show keeps its previous value.
+    A count the page did not show stays unknown in the metric row and keeps its last known
+    value (and ``counts_read_at``) on the diary; a read that found neither count adds no
+    metric row at all — a failed read is not an observation. A metric row is appended when
+    the counts changed since the last one, or when the last one is an hour old (the
+    caller only observes diaries still inside their rec-list window). An author the feed
+    did not give is taken from the page.
     """
-    diary = session.execute(select(Diary.recommends, Diary.comments)
+    diary = session.execute(select(Diary.recommends, Diary.comments, Diary.author)
                             .where(Diary.id == diary_id)).one_or_none()
     if diary is None:
         return False
-    recs = max(0, counts.recommends) if counts.recommends is not None else diary.recommends
-    comments = max(0, counts.comments) if counts.comments is not None else diary.comments
-    last = session.execute(select(DiaryMetric.observed_at, DiaryMetric.recommends,
-                                  DiaryMetric.comments)
-                           .where(DiaryMetric.diary_id == diary_id)
-                           .order_by(DiaryMetric.observed_at.desc()).limit(1)).one_or_none()
-    add = last is None or (last.recommends, last.comments) != (recs, comments) \
-        or now - last.observed_at >= METRIC_HEARTBEAT
-    if add:
-        session.add(DiaryMetric(diary_id=diary_id, observed_at=now, recommends=recs,
-                                comments=comments))
-    session.execute(update(Diary).where(Diary.id == diary_id)
-                    .values(recommends=recs, comments=comments, counts_checked_at=now)
+    recs = counts.recommends if counts.recommends is None or counts.recommends >= 0 else None
+    comments = counts.comments if counts.comments is None or counts.comments >= 0 else None
+    values: dict = {"counts_checked_at": now}
+    if counts.author and not diary.author:
+        values["author"] = _cut(counts.author, "author")
+    add = False
+    if recs is not None or comments is not None:
+        last = session.execute(select(DiaryMetric.observed_at, DiaryMetric.recommends,
+                                      DiaryMetric.comments)
+                               .where(DiaryMetric.diary_id == diary_id)
+                               .order_by(DiaryMetric.observed_at.desc()).limit(1)).one_or_none()
+        add = last is None or (last.recommends, last.comments) != (recs, comments) \
+            or now - last.observed_at >= METRIC_HEARTBEAT
+        if add:
+            session.add(DiaryMetric(diary_id=diary_id, observed_at=now, recommends=recs,
+                                    comments=comments))
+        values.update(counts_read_at=now,
+                      recommends=recs if recs is not None else diary.recommends,
+                      comments=comments if comments is not None else diary.comments)
+    session.execute(update(Diary).where(Diary.id == diary_id).values(**values)
                     .execution_options(synchronize_session=False))
     session.flush()
     return add
 
 
-def set_rec_list(session: Session, site_id: int, urls: Iterable[str]) -> int:
-    """Mark the site's diaries on its Recommended list (by URL) and clear the others.
+def load_extraction_rules(session: Session, site_ids: Iterable[int]) -> dict[int, list]:
+    """The admin extraction rules of these sites, by site id (rules that no longer
+    validate are skipped: a bad rule must not stop the count job)."""
+    from scrapers.rules import Rule, RuleError, validate
+
+    found: dict[int, list[Rule]] = {}
+    ids = sorted(set(site_ids))
+    if not ids:
+        return found
+    for row in session.execute(select(ExtractionRule.site_id, ExtractionRule.field,
+                                      ExtractionRule.kind, ExtractionRule.expression)
+                               .where(ExtractionRule.site_id.in_(ids))):
+        try:
+            found.setdefault(row.site_id, []).append(
+                validate(Rule(row.field, row.kind, row.expression)))
+        except RuleError:
+            log.warning("extraction rule skipped: %s", row, extra={"site_id": row.site_id})
+    return found
+
+
+def record_page_read(session: Session, site_id: int, diary_id: int, counts: DiaryCounts,
+                     now: datetime) -> None:
+    """Remember which fields one page read found (scrape health), and forget reads older
+    than the health window needs."""
+    session.add(PageRead(site_id=site_id, diary_id=diary_id, read_at=now,
+                         found_recommends=counts.recommends is not None,
+                         found_comments=counts.comments is not None,
+                         found_author=counts.author is not None))
+    session.execute(delete(PageRead).where(PageRead.site_id == site_id,
+                                           PageRead.read_at < now - PAGE_READS_KEPT)
+                    .execution_options(synchronize_session=False))
+
+
+def set_rec_list(session: Session, site_id: int, urls: Iterable[str],
+                 story_ids: Iterable[str | None] = ()) -> int:
+    """Mark the site's diaries on its Recommended list (by story id where the site has
+    ids, else by URL) and clear the others.
 
     Call it only with a list actually read: an unreadable page must not empty the list."""
     wanted = {crosspost.normalise_url(u) for u in urls}
     variants = [v for u in sorted(wanted)[:CHUNK // 8] for v in _url_variants(u)]
-    on = set(session.scalars(select(Diary.id).where(Diary.site_id == site_id,
-                                                    Diary.url.in_(variants))))
+    guids = sorted({story_guid(s) for s in story_ids if s})[:CHUNK]
+    on = set(session.scalars(select(Diary.id).where(
+        Diary.site_id == site_id, or_(Diary.url.in_(variants), Diary.guid.in_(guids)))))
     session.execute(update(Diary).where(Diary.site_id == site_id, Diary.on_rec_list.is_(True),
                                         Diary.id.not_in(sorted(on) or [-1]))
                     .values(on_rec_list=False).execution_options(synchronize_session=False))

@@ -92,16 +92,19 @@ class ParsedFeed:
 
 @dataclass(frozen=True)
 class DiaryCounts:
-    """Recommend and comment counts scraped from a diary page (None: not shown).
+    """What a diary page says about the diary. None everywhere means "not found": unknown,
+    never zero (a count that is negative or absurd for the site is None too).
 
-    ``author`` is filled by adapters whose feeds carry no author (today's Daily Kos):
-    the page scrape is then the only place it is found. None when the page does not
-    say or the feed already did.
+    ``author``, ``published_at`` and ``tags`` matter where the feed lacks them (today's
+    Daily Kos feeds carry no author); ``story_id`` is the site's own id for the story.
     """
 
     recommends: int | None
     comments: int | None
     author: str | None = None
+    published_at: datetime | None = None
+    tags: tuple[str, ...] = ()
+    story_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class SiteAdapter(Protocol):
     """One blog platform. Adding a blog = one adapter module + a row in the sites table."""
 
     platform: str
+    expected_fields: tuple[str, ...]  # fields its diary pages are known to show
 
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
         """(feed URL, kind) pairs a new site of this platform starts with."""

@@ -142,6 +142,10 @@ class BlogNetwork:
             else:
                 self._faults[path] = (fault, params)
 
+    def set_redesigned(self, slug: str, redesigned: bool = True) -> None:
+        """Serve ``slug``'s diary pages in a markup none of the adapters know (or back)."""
+        self.sites[slug].redesigned = redesigned
+
     def serve_file(self, path: str, body: bytes, headers: dict | None = None) -> str:
         """Serve ``body`` at ``path`` with ``headers`` (Content-Length added); returns URL."""
         with self._lock:

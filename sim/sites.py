@@ -1,29 +1,36 @@
 # ruff: noqa: E501 - page templates read best one element per line
-"""The three simulated blogs, each drawing its feeds and pages the way its platform did.
+"""The three simulated blogs, each serving the shapes its real platform serves (see the
+adapters' docstrings for the evidence), so intake is tested against what sites send.
 
 * ``dailykos``: today's Daily Kos. RSS 2.0 at ``rss/tag:Community.xml``,
-  ``rss/recentstories.xml``, ``rss/tag:<Tag>.xml`` and ``user/<name>/rss.xml``; items
-  have title, link, guid, pubDate and an escaped-HTML description, but no author and
-  no counts. Story pages ``stories/Y/M/D/<id>/-Slug`` show the counts in
-  ``.recommend-count`` / ``.comment-count`` and the author in ``.author-name``.
-  The Recommended list is at ``recommended``.
-* ``mydd``: Scoop. ``backend.rss`` (and ``tag/<tag>.rss``) with dc:creator and
-  dc:subject, no guid. Story pages ``story/Y/M/D/HHMMSS/<id>`` say "Recommended by N"
-  and "N comments"; the front page has the "Recommended Diaries" box.
+  ``rss/recentstories.xml``, ``rss/tag:<Tag>.xml`` and ``user/<name>/rss.xml``; items link
+  ``story/Y/M/D/<id>/-Slug?pm_campaign=blog&pm_medium=rss&pm_source=`` and carry no author
+  and no counts. Story pages ``stories/Y/M/D/<id>/-Slug`` hold the numbers in an inline
+  script (``DailyKos.currentStory*``), the byline in ``<noscript>``, an empty
+  ``#react-story-stats`` mount and a header of site-wide trending tags (a trap).
+  ``rss/tag:Recommended.xml`` lists the diaries over the site's rec threshold.
+* ``mydd``: Scoop. ``backend.rdf`` (RSS 1.0: title, link ``story/<sid>``, description
+  only). Story pages in Daily Kos's Scoop shape: ``div#story`` in ``#main``, the comment
+  count in ``.cct``, the recommenders as names in ``#recommenders``.
 * ``calitics``: SoapBlox. ``rss.xml`` (and ``rss/tag/<tag>.xml``) plus ``atom.xml``;
-  diaries at ``showDiary.do?diaryId=N`` (feed links carry a ``;jsessionid``), pages say
-  "N Recommends" and "Comments (N)"; the list is at ``showRecommended.do``.
+  diaries at ``showDiary.do?diaryId=N`` (feed links carry a ``;jsessionid``); pages have
+  ``form[name=rateForm]`` with ``#recommender``, the byline ``<i>by: NAME @ DATE</i>``
+  and comments as ``div.commentLevelN`` blocks; no recommend count is shown.
+
+Any site can be switched to a "redesigned" markup (``BlogNetwork.set_redesigned``) in which
+none of the above is where the adapters look: scrape health must notice.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime
 from html import escape
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sim.content import SimDiary, Timeline, rec_list
@@ -89,6 +96,7 @@ class Site:
 
     def __init__(self, seed: int, start: datetime):
         self.timeline = Timeline(self.slug, seed, start)
+        self.redesigned = False  # serve markup none of the adapters know
 
     def route(self, path: str, query: dict[str, str], now: datetime, base: str) -> Reply:
         raise NotImplementedError
@@ -104,15 +112,39 @@ class Site:
         return list(reversed(diaries))[: self.feed_size]
 
 
+def _js_json(value) -> str:
+    """A JSON literal safe inside an inline <script>."""
+    return json.dumps(value).replace("</", "<\\/")
+
+
+def _js_string(value: str) -> str:
+    return _js_json(value)
+
+
+def _js_single(value: str) -> str:
+    """A single-quoted JS string literal (Daily Kos writes author and date this way)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'").replace("</", "<\\/") + "'"
+
+
 class DailyKos(Site):
     slug, name, platform = "dailykos", "Daily Kos", "dailykos"
     rec_threshold = 60
+    # The header's trending tags: site-wide, not the story's own (a trap for adapters).
+    TRENDING = ("DonaldTrump", "StateoftheUnion", "Immigration", "Elections")
 
     def diary_url(self, diary: SimDiary, base: str) -> str:
-        p = diary.published_at
+        p = diary.published_at.astimezone(PACIFIC)
         return f"{base}stories/{p.year}/{p.month}/{p.day}/{diary.number}/-{slug(diary.title)}"
 
+    def feed_link(self, diary: SimDiary, base: str) -> str:
+        p = diary.published_at.astimezone(PACIFIC)
+        return (f"{base}story/{p.year}/{p.month}/{p.day}/{diary.number}/-{slug(diary.title)}"
+                "?pm_campaign=blog&pm_medium=rss&pm_source=")
+
     def route(self, path, query, now, base):
+        if path == "rss/tag:Recommended.xml":
+            return self.feed(rec_list(self.timeline.visible(now), now, self.rec_threshold),
+                             "Daily Kos: Recommended", base)
         if path in ("rss/tag:Community.xml", "rss/recentstories.xml"):
             return self.feed(self.recent(now), "Daily Kos", base)
         if match := re.fullmatch(r"rss/tag:(.+)\.xml", path):
@@ -122,24 +154,19 @@ class DailyKos(Site):
             who = unquote(match.group(1))
             mine = [d for d in self.recent(now) if d.author == who]
             return self.feed(mine, f"Daily Kos: {who}", base)
-        if match := re.fullmatch(r"stories/\d+/\d+/\d+/(\d+)/-?[^/]*", path):
+        if match := re.fullmatch(r"(?:stories|story|storyonly)/\d+/\d+/\d+/(\d+)(?:/.*)?", path):
             diary = self.timeline.find(int(match.group(1)), now)
             return self.story(diary, now, base) if diary else not_found()
-        if path == "recommended":
-            return self.recommended(now, base)
-        if path == "":
-            return self.recommended(now, base)
         return not_found()
 
     def feed(self, diaries, title, base) -> Reply:
         items = []
         for d in diaries:
-            link = self.diary_url(d, base)
+            link = self.feed_link(d, base)
             items.append(
                 "<item>\n"
                 f"<title>{escape(d.title)}</title>\n"
-                # Real feeds add tracking parameters; canonicalisation must strip them.
-                f"<link>{escape(link)}?utm_source=feed&amp;utm_medium=rss</link>\n"
+                f"<link>{escape(link)}</link>\n"
                 f"<guid isPermaLink=\"true\">{escape(link)}</guid>\n"
                 f"<pubDate>{rfc822(d.published_at)}</pubDate>\n"
                 f"<description>{escape(d.body_html)}</description>\n"
@@ -149,121 +176,116 @@ class DailyKos(Site):
 
     def story(self, d: SimDiary, now: datetime, base: str) -> Reply:
         recs, comments = d.recommends(now), d.comments(now)
-        tags = "".join(f"<li><a href=\"{base}tags/{quote(t)}\">{escape(t)}</a></li>"
-                       for t in d.tags)
-        body = f"""<header class="site-header"><a class="logo" href="{base}">Daily Kos</a>
-<span class="trending">Trending: {recs * 37 + 1204:,} readers</span></header>
-<main class="story-page">
-<article class="story" data-story-id="{d.number}">
-  <h1 class="story-title">{escape(d.title)}</h1>
-  <div class="author-byline">
-    <a class="author-name" rel="author" href="{base}user/{quote(d.author)}">{escape(d.author)}</a>
-    <span class="author-badge">Community</span>
-    <time class="story-date" datetime="{d.published_at.isoformat()}">{scoop_date(d.published_at)}</time>
-  </div>
-  <div class="story-intro">{d.body_html}</div>
-  <ul class="story-tags">{tags}</ul>
-  <div class="story-actions">
-    <button class="recommend-button" type="button">Recommend</button>
-    <span class="recommend-count" data-count="{recs}">{recs:,}</span>
-    <span class="recommend-label">Recommended</span>
-    <a class="comments-link" href="#comments"><span class="comment-count" data-count="{comments}">{comments:,}</span> Comments</a>
-  </div>
-</article>
-<section id="comments" class="comments"><h2>Comments</h2></section>
-</main>
-<aside class="sidebar"><h3>Popular</h3><ul><li>Top comments: 12 new</li></ul></aside>"""
-        return Reply(body=_page(f"{d.title} - Daily Kos", body))
-
-    def recommended(self, now: datetime, base: str) -> Reply:
-        rows = []
-        for d in rec_list(self.timeline.visible(now), now, self.rec_threshold):
-            rows.append(
-                f"<li class=\"story-list-item\"><a class=\"story-title\" "
-                f"href=\"{self.diary_url(d, base)}\">{escape(d.title)}</a> "
-                f"<span class=\"author-name\">{escape(d.author)}</span> "
-                f"<span class=\"recommend-count\">{d.recommends(now):,}</span></li>")
-        body = ("<main><h1>Recommended</h1>\n<ol class=\"story-list recommended-list\">\n"
-                + "\n".join(rows) + "\n</ol></main>")
-        return Reply(body=_page("Recommended - Daily Kos", body))
+        url = self.diary_url(d, base)
+        local = d.published_at.astimezone(PACIFIC)
+        published = local.strftime("%Y-%m-%d %H:%M:%S %z")
+        trending = "".join(f"<li><a href=\"/tags/{t}\" class=\"tags-bar__tag\" tabindex=\"-1\">"
+                           f"#{t.lower()}</a></li>" for t in self.TRENDING)
+        if self.redesigned:
+            # A redesign: the numbers move into a JSON blob under new names, the byline
+            # leaves <noscript>. Nothing the adapter knows is left.
+            data = _js_json({"story": {"id": d.number, "recs": recs, "replies": comments,
+                                       "writer": d.author}})
+            head = f"<script>window.__STORY__ = {data};</script>"
+            byline = f"<p class=\"writer\">{escape(d.author)}</p>"
+        else:
+            tags = _js_json(list(d.tags))
+            head = f"""<script>
+  (function () {{
+    if(!window.DailyKos) window.DailyKos = {{}};
+    var DailyKos = window.DailyKos;
+    DailyKos.pageType = "responsive_stories";
+    DailyKos.currentStoryID = "{d.number}";
+    DailyKos.currentStoryCanonicalUrl = {_js_string(url)};
+    DailyKos.currentStoryTags = {tags};
+    DailyKos.currentStoryAuthor = {_js_single(d.author)};
+    DailyKos.currentStoryTitle = {_js_string(d.title)};
+    DailyKos.currentStoryPublishDate = {_js_single(published)};
+    DailyKos.currentStoryCommentCount = {comments};
+    DailyKos.currentStoryRecommendCount = {recs};
+  }})();
+</script>"""
+            byline = (f"<div class='byline__name'> by <a href=\"/users/{quote(d.author)}\">"
+                      f"{escape(d.author)}</a></div>")
+        body = f"""<header aria-label='Daily Kos'><div class="tags-bar tags-bar--desktop"><ul class="tags-bar__list">{trending}</ul></div></header>
+<div class="story">
+  <div class="story__details story__details--preload"><div class='placeholder byline__name'></div></div>
+  <div id="react-story-stats"></div>
+  <noscript>
+    <div class="story__details">
+      <h1><a class="story__title" href="{escape(urlsplit(url).path)}">{escape(d.title)}</a></h1>
+      <div class="byline__author">{byline}</div>
+      <div class="story__timestamp"><span class="timestamp">{escape(local.strftime("%A, %b. %d, %Y"))}</span></div>
+    </div>
+    <div class="story__section"><div class="story__content">{d.body_html}</div></div>
+  </noscript>
+</div>"""
+        page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<title>{escape(d.title)}</title>\n"
+                f"<link href=\"{escape(url)}\" rel=\"canonical\" />\n"
+                f"<meta property=\"og:url\" content=\"{escape(url)}\" />\n{head}</head>\n"
+                f"<body>\n{body}\n</body></html>\n")
+        return Reply(body=page.encode())
 
 
 class Scoop(Site):
     slug, name, platform = "mydd", "MyDD", "scoop"
     rec_threshold = 20
 
-    def diary_url(self, diary: SimDiary, base: str) -> str:
+    def sid(self, diary: SimDiary) -> str:
         p = diary.published_at.astimezone(PACIFIC)
-        return (f"{base}story/{p.year}/{p.month}/{p.day}/{p.strftime('%H%M%S').lstrip('0')}"
-                f"/{diary.number}")
+        return f"{p.year}/{p.month}/{p.day}/{int(p.strftime('%H%M%S'))}/{diary.number}"
+
+    def diary_url(self, diary: SimDiary, base: str) -> str:
+        return f"{base}story/{self.sid(diary)}"
 
     def route(self, path, query, now, base):
-        if path == "backend.rss":
+        if path == "backend.rdf":
             return self.feed(self.recent(now), "MyDD", base)
-        if match := re.fullmatch(r"tag/(.+)\.rss", path):
-            tag = unquote(match.group(1))
-            return self.feed(self.recent(now, tag), f"MyDD: {tag}", base)
-        if match := re.fullmatch(r"story/\d+/\d+/\d+/\d+/(\d+)", path):
+        if match := re.fullmatch(r"(?:story|storyonly)/\d+/\d+/\d+/\d+/(\d+)", path):
             diary = self.timeline.find(int(match.group(1)), now)
             return self.story(diary, now, base) if diary else not_found()
-        if path == "":
-            return self.front(now, base)
         return not_found()
 
     def feed(self, diaries, title, base) -> Reply:
-        items = []
-        for d in diaries:
-            subjects = "".join(f"<dc:subject>{escape(t)}</dc:subject>\n" for t in d.tags)
-            items.append(
-                "<item>\n"
-                f"<title>{escape(d.title)}</title>\n"
-                f"<link>{escape(self.diary_url(d, base))}</link>\n"
-                f"<description>{escape(d.body_html)}</description>\n"
-                f"<dc:creator>{escape(d.author)}</dc:creator>\n{subjects}"
-                f"<pubDate>{rfc822(d.published_at)}</pubDate>\n"
-                "</item>\n")
-        return Reply(body=_rss(title, base, items,
-                               ' xmlns:dc="http://purl.org/dc/elements/1.1/"'),
-                     content_type="application/rss+xml; charset=utf-8",
+        # Scoop's cron-written RSS 1.0: title, link and description, nothing else.
+        seq = "".join(f"<rdf:li resource=\"{escape(self.diary_url(d, base))}\"/>"
+                      for d in diaries)
+        items = "".join(
+            f"<item rdf:about=\"{escape(self.diary_url(d, base))}\">\n"
+            f"<title>{escape(d.title)}</title>\n"
+            f"<link>{escape(self.diary_url(d, base))}</link>\n"
+            f"<description>{escape(d.body_html)}</description>\n</item>\n"
+            for d in diaries)
+        body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+                "xmlns=\"http://purl.org/rss/1.0/\">\n"
+                f"<channel rdf:about=\"{escape(base)}\">\n<title>{escape(title)}</title>\n"
+                f"<link>{escape(base)}</link>\n<description>{escape(title)}</description>\n"
+                f"<items><rdf:Seq>{seq}</rdf:Seq></items>\n</channel>\n{items}</rdf:RDF>\n")
+        return Reply(body=body.encode("utf-8"), content_type="application/rdf+xml",
                      last_modified=_latest(diaries))
-
-    def box(self, now: datetime, base: str) -> str:
-        rows = []
-        for d in rec_list(self.timeline.visible(now), now, self.rec_threshold):
-            rows.append(
-                f"<li><a class=\"title\" href=\"{self.diary_url(d, base)}\">"
-                f"{escape(d.title)}</a> <span class=\"by\">by {escape(d.author)}</span> "
-                f"<span class=\"recs\">({d.recommends(now)} recs)</span></li>")
-        return ("<div class=\"box\" id=\"recommended\"><div class=\"boxtitle\">"
-                "Recommended Diaries</div>\n<ul>\n" + "\n".join(rows) + "\n</ul></div>")
-
-    def _frame(self, main: str, now: datetime, base: str) -> str:
-        return (f"<table width=\"100%\" cellpadding=\"4\"><tr><td class=\"masthead\" "
-                f"colspan=\"2\"><a href=\"{base}\"><b>MyDD</b></a> :: Direct Democracy"
-                f"</td></tr>\n<tr><td valign=\"top\" class=\"main\">\n{main}\n</td>\n"
-                f"<td valign=\"top\" width=\"220\" class=\"sidebar\">\n{self.box(now, base)}"
-                "\n</td></tr></table>")
 
     def story(self, d: SimDiary, now: datetime, base: str) -> Reply:
         recs, comments = d.recommends(now), d.comments(now)
-        url = self.diary_url(d, base)
-        tags = ", ".join(f"<a href=\"{base}tag/{quote(t)}\">{escape(t)}</a>" for t in d.tags)
-        said = "1 comment" if comments == 1 else f"{comments} comments"
-        main = f"""<div class="story">
-<font size="+1"><b class="storytitle">{escape(d.title)}</b></font><br>
-<span class="byline">By <a class="author" href="{base}user/uid:{zlib.crc32(d.author.encode()) % 9000}">{escape(d.author)}</a>, Section <a href="{base}section/Diary">Diary</a><br>
-Posted on {scoop_date(d.published_at)}</span>
-<div class="intro">{d.body_html}</div>
-<div class="tags">Tags: {tags} (<a href="{base}tag">all tags</a>)</div>
-<div class="recommended">Recommended by {recs}</div>
-<div class="storyfoot"><a href="{url}">Permalink</a> :: <a class="comments" href="{url}#commenttop">{said}</a> :: <a href="{base}print/story/{d.number}">Print</a></div>
+        names = "".join(f"<li><a href=\"{base}user/uid:{1000 + i}\">reader{i}</a></li>"
+                        for i in range(recs))
+        if self.redesigned:
+            stats = f"<p class=\"stats\">{recs} people liked this; {comments} replies</p>"
+        else:
+            stats = (f"<a id=\"recommendersLink\" href=\"#\">Recommended by</a>"
+                     f"<ul id=\"recommenders\">{names}</ul>\n"
+                     f"<p>:: <a href=\"{self.diary_url(d, base)}#commenttop\">"
+                     f"<span class=\"cct\">{comments}</span> comments</a></p>")
+        main = f"""<div id="main">
+<div id="story">
+<span class="diaryTitle">{escape(d.title)}</span>
+<div class="byline">by <a href="{base}user/uid:{zlib.crc32(d.author.encode()) % 9000}">{escape(d.author)}</a>, Posted on {scoop_date(d.published_at)}</div>
+<div class="entry"><div class="intro">{d.body_html}</div></div>
+{stats}
+</div>
 </div>"""
-        return Reply(body=_page(f"MyDD :: {d.title}", self._frame(main, now, base)))
-
-    def front(self, now: datetime, base: str) -> Reply:
-        rows = "".join(f"<p><a href=\"{self.diary_url(d, base)}\">{escape(d.title)}</a> "
-                       f"by {escape(d.author)}</p>\n" for d in self.recent(now)[:10])
-        return Reply(body=_page("MyDD", self._frame(rows, now, base)))
+        return Reply(body=_page(f"MyDD :: {d.title}", main))
 
 
 class SoapBlox(Site):
@@ -286,10 +308,6 @@ class SoapBlox(Site):
         if page == "showDiary.do" and query.get("diaryId", "").isdigit():
             diary = self.timeline.find(int(query["diaryId"]), now)
             return self.story(diary, now, base) if diary else not_found()
-        if page == "showRecommended.do":
-            return self.recommended(now, base)
-        if path == "":
-            return self.recommended(now, base)
         return not_found()
 
     def feed(self, diaries, title, base) -> Reply:
@@ -334,39 +352,28 @@ class SoapBlox(Site):
                      content_type="application/atom+xml; charset=utf-8", last_modified=updated)
 
     def story(self, d: SimDiary, now: datetime, base: str) -> Reply:
-        recs, comments = d.recommends(now), d.comments(now)
-        tags = ", ".join(f"<a href=\"{base}showTag.do?tag={quote(t)}\">{escape(t)}</a>"
-                         for t in d.tags)
-        rec_word = "Recommend" if recs == 1 else "Recommends"
+        comments = d.comments(now)
+        level = "commentLevel" if not self.redesigned else "reply-depth-"
+        blocks = "\n".join(f"<div class=\"{level}{1 + i % 3}\"><p>Comment {i + 1}</p></div>"
+                           for i in range(comments))
+        byline = (f"<i>by: {escape(d.author)} @ {scoop_date(d.published_at)}</i>"
+                  if not self.redesigned else f"<em class=\"who\">{escape(d.author)}</em>")
+        form = ("<form name=\"rateForm\" action=\"ajaxRecommend.do\" method=\"post\">"
+                f"<input type=\"hidden\" name=\"diaryId\" value=\"{d.number}\">"
+                "<input id=\"recommender\" type=\"button\" value=\"Recommend\"></form>"
+                if not self.redesigned else "<button class=\"like\">Like</button>")
         main = f"""<div id="wrapper"><div id="header"><a href="{base}">Calitics</a></div>
 <div id="content">
-<div class="diary">
-<h2 class="diaryTitle"><a href="showDiary.do?diaryId={d.number}">{escape(d.title)}</a></h2>
-<div class="diaryByline">by: <a href="showUser.do?user={quote(d.author)}">{escape(d.author)}</a></div>
-<div class="diaryDate">{scoop_date(d.published_at)}</div>
-<div class="diaryBody">{d.body_html}</div>
-<div class="diaryTags">Tags: {tags}</div>
-<div class="diaryFooter"><span class="recommendCount">{recs} {rec_word}</span> |
-<a class="commentCount" href="showDiary.do?diaryId={d.number}#comments">Comments ({comments})</a> |
-<a href="printDiary.do?diaryId={d.number}">Printer Friendly</a></div>
+<h2><a href="showDiary.do?diaryId={d.number}">{escape(d.title)}</a></h2>
+<p>{byline}</p>
+<div>{d.body_html}</div>
+{form}
+<div id="comments">
+{blocks}
 </div>
 </div>
-<div id="sidebar"><div class="sideBox"><h3>Upcoming events</h3><p>Comments (3) on the calendar</p></div></div>
 </div>"""
         return Reply(body=_page(f"Calitics :: {d.title}", main))
-
-    def recommended(self, now: datetime, base: str) -> Reply:
-        rows = []
-        for d in rec_list(self.timeline.visible(now), now, self.rec_threshold):
-            recs = d.recommends(now)
-            rows.append(
-                f"<li class=\"recDiary\"><a href=\"showDiary.do?diaryId={d.number}\">"
-                f"{escape(d.title)}</a> by {escape(d.author)} "
-                f"<span class=\"recommendCount\">{recs} "
-                f"{'Recommend' if recs == 1 else 'Recommends'}</span></li>")
-        body = ("<div id=\"content\"><h2>Recommended Diaries</h2>\n<ul class=\"recList\">\n"
-                + "\n".join(rows) + "\n</ul></div>")
-        return Reply(body=_page("Calitics :: Recommended Diaries", body))
 
 
 SITE_CLASSES = (DailyKos, Scoop, SoapBlox)

@@ -69,8 +69,8 @@ def make_diary(session, site=None, **kw) -> Diary:
     return diary
 
 
-def make_metric(session, diary, at: datetime | None = None, recommends: int = 0,
-                comments: int = 0) -> DiaryMetric:
+def make_metric(session, diary, at: datetime | None = None, recommends: int | None = 0,
+                comments: int | None = 0) -> DiaryMetric:
     metric = DiaryMetric(diary_id=diary.id, observed_at=at or diary.published_at,
                          recommends=recommends, comments=comments)
     diary.recommends, diary.comments = recommends, comments

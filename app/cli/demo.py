@@ -28,8 +28,8 @@ log = logging.getLogger("diaryboost.demo")
 # platform adapter is not there to say which feeds a site starts with.
 SIM_SITES = (
     ("dailykos", "Daily Kos (simulated)", "dailykos",
-     (("rss/tag:Community.xml", "diaries"),), "recommended"),
-    ("mydd", "MyDD (simulated)", "scoop", (("backend.rss", "diaries"),), ""),
+     (("rss/tag:Community.xml", "diaries"),), "rss/tag:Recommended.xml"),
+    ("mydd", "MyDD (simulated)", "scoop", (("backend.rdf", "diaries"),), ""),
     ("calitics", "Calitics (simulated)", "soapblox", (("rss.xml", "diaries"),), ""),
 )
 DEMO_USERS = (("admin@demo.test", "Ada Admin", "admin"),
@@ -70,7 +70,7 @@ def _add_sim_sites(session, network, now: datetime, interval: int) -> list[int]:
                                     platform=platform, now=now)
         # The simulator's port may differ from the last run: point everything at it.
         site.base_url = base
-        site.rec_list_url = f"{base}/{rec_path}"
+        site.rec_list_url = f"{base}/{rec_path}" if rec_path else None
         known = {f.url for f in site.feeds}
         for path, kind in feeds:
             url = f"{base}/{path}"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app.cli import ROW_ID, Env, cli, pass_env
 from app.services import polling
+from app.templating import count
 from models import Diary, Site
 from scrapers import store
 from scrapers.seeds import seed_defaults
@@ -100,7 +101,7 @@ def diaries_list(env: Env, site_slug: str | None, health_only: bool, as_json: bo
     for diary, slug in rows:
         terms = ", ".join(diary.topic_terms or [])
         click.echo(f"{diary.id:>6} {slug:<10} {diary.published_at:%Y-%m-%d %H:%M} "
-                   f"{diary.recommends:>4} recs {diary.comments:>4} com "
+                   f"{count(diary.recommends):>4} recs {count(diary.comments):>4} com "
                    f"score {diary.topic_score:>5.1f}  {diary.title[:70]}"
                    + (f"  [{terms}]" if terms else ""))
 

@@ -28,7 +28,7 @@ def simulate(port: int, host: str, seed: int) -> None:
     click.echo(f"simulated blog network on {base} (seed {seed}); Ctrl-C stops")
     for slug, site in network.sites.items():
         click.echo(f"  {site.name:<10} {base}/{slug}/  ({site.platform})")
-    click.echo(f"  feeds: {base}/dailykos/rss/tag:Community.xml  {base}/mydd/backend.rss  "
+    click.echo(f"  feeds: {base}/dailykos/rss/tag:Community.xml  {base}/mydd/backend.rdf  "
                f"{base}/calitics/rss.xml")
     click.echo(f"  allow it: PRIVATE_ADDRESS_ALLOWLIST={host}:{base.rsplit(':', 1)[1]}")
     try:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import click
 
+from app import clock
 from app.cli import ROW_ID, Env, cli, pass_env
+from app.services import scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
 from models import FEED_KINDS, PLATFORMS
@@ -35,12 +37,16 @@ def sources_list(env: Env) -> None:
     flag_after = env.config.POLL_FAILURES_TO_FLAG
     with env.sessions() as session:
         sites = source_service.list_sites(session)
+        alerts = {a.site_id: a for a in scrape_health.site_alerts(session, clock.now())}
         if not sites:
             click.echo("no sites yet: add one with `python run.py sources add-site SLUG "
                        "--name NAME --url BASE_URL --platform PLATFORM`")
         for site in sites:
             state = "enabled" if site.enabled else "disabled"
             click.echo(f"{site.slug} — {site.name} ({site.platform}, {state}) {site.base_url}")
+            if site.id in alerts:
+                for message in alerts[site.id].messages(env.config.TIMEZONE):
+                    click.echo(f"  SCRAPE PROBLEM: {message}")
             if not site.feeds:
                 click.echo("  (no feeds)")
             for feed in sorted(site.feeds, key=lambda f: f.id):

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, selectinload
 from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
+from app.services import scrape_health
+from app.templating import count
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
 
@@ -39,16 +41,17 @@ class DiaryResult:
     site_name: str
     author: str | None
     published_at: datetime
-    recommends: int
-    comments: int
+    recommends: int | None  # None: never read (unknown, shown as "—")
+    comments: int | None
     made_list: bool
     missed_by: int | None  # near miss: recs short at its closest moment
     team_actions: int  # logged by the team during the week
 
     @property
     def impact(self) -> int:
-        # As the old "High Impact Diaries" lists: recommends and comments together.
-        return self.recommends + self.comments
+        # As the old "High Impact Diaries" lists: recommends and comments together (an
+        # unknown count adds nothing; it is shown as "—", not as 0).
+        return (self.recommends or 0) + (self.comments or 0)
 
     @property
     def outcome(self) -> str:
@@ -132,7 +135,7 @@ class YoungDiary:
 
 @dataclass(frozen=True)
 class FeedTrouble:
-    feed_id: int
+    feed_id: int | None  # None: a site's pages, not a feed (scrape health)
     site_name: str
     url: str
     problem: str
@@ -171,8 +174,8 @@ class WeekDigest:
     feed_trouble: tuple[FeedTrouble, ...]
 
 
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _plural(n: int | None, noun: str) -> str:
+    return f"{count(n)} {noun}" if n == 1 else f"{count(n)} {noun}s"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -400,5 +403,8 @@ def _feed_trouble(session: Session, sites: dict[int, Site], now: datetime,
                        f"normally every {feed.interval_seconds // 60} min")
         if problem:
             rows.append(FeedTrouble(feed.id, sites[feed.site_id].name, feed.url, problem))
+    for alert in scrape_health.site_alerts(session, now):
+        for message in alert.messages(config.DIGEST_TIMEZONE):
+            rows.append(FeedTrouble(None, alert.site_name, alert.base_url, message))
     return tuple(rows)
 

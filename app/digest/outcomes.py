@@ -71,7 +71,7 @@ class ScoreCurve:
         first = self.times[0] if self.times else None
         for obs in self.observations:
             recs = obs.recommends
-            if recs > top and top < MAX_COUNT:
+            if recs is not None and recs > top and top < MAX_COUNT:
                 recs = min(recs, MAX_COUNT)
                 weight = math.exp(rate * _hours(obs.at - self.anchor))
                 if obs.at == first and published_at < obs.at:

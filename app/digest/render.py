@@ -18,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from app.digest.build import WeekDigest
 from app.digest.tokens import unsubscribe_url
 from app.mail import single_line
+from app.templating import count
 from config import PROJECT_ROOT, Config
 
 
@@ -55,6 +56,7 @@ def _environment() -> Environment:
                       keep_trailing_newline=True)
     env.filters["line"] = lambda value, limit=160: single_line(str(value), limit)
     env.filters["plural"] = _plural
+    env.filters["count"] = count
     env.globals["kind"] = _kind
     return env
 
@@ -62,8 +64,8 @@ def _environment() -> Environment:
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
-def _plural(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+def _plural(n: int | None, noun: str, plural: str | None = None) -> str:
+    return f"{count(n)} {noun}" if n == 1 else f"{count(n)} {plural or noun + 's'}"
 
 
 _KIND_NOUNS = {"recommend": "recommend", "comment": "comment", "crosspost": "cross-post"}

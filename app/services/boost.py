@@ -50,8 +50,9 @@ class BoostRow:
     site_name: str
     author: str | None
     published_at: datetime
-    recommends: int
-    comments: int
+    recommends: int | None  # None: unknown, shown as "—"
+    comments: int | None
+    counts_read_at: datetime | None  # when the shown counts were read
     rec_points: tuple[Point, ...]
     com_points: tuple[Point, ...]
     needs: tuple[ranking.Need, ...]
@@ -120,7 +121,7 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     live.diaries = session.execute(
         select(Diary.id, Diary.site_id, Diary.title, Diary.url, Diary.author,
                Diary.published_at, Diary.topic_score, Diary.recommends, Diary.comments,
-               Diary.crosspost_group_id, Diary.on_rec_list)
+               Diary.crosspost_group_id, Diary.on_rec_list, Diary.counts_read_at)
         .where(Diary.id.in_(live_ids))
     ).all()
     if not live.diaries:
@@ -214,8 +215,9 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
             diary_id=d.id, title=d.title, url=d.url if is_web_url(d.url) else None,
             site_id=site.id, site_slug=site.slug, site_name=site.name, author=d.author,
             published_at=d.published_at, recommends=d.recommends, comments=d.comments,
-            rec_points=tuple((o.at, o.recommends) for o in obs),
-            com_points=tuple((o.at, o.comments) for o in obs),
+            counts_read_at=d.counts_read_at,
+            rec_points=tuple((o.at, o.recommends) for o in obs if o.recommends is not None),
+            com_points=tuple((o.at, o.comments) for o in obs if o.comments is not None),
             needs=needs, priority=r.priority, team_actions=len(acts),
             teammates=len({a.user_id for a in acts}), mine=frozenset(a.kind for a in mine),
             crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
@@ -308,8 +310,8 @@ class DiaryDetail:
     site: Site
     url: str | None
     times: tuple[datetime, ...]
-    recommends: tuple[int, ...]
-    comments: tuple[int, ...]
+    recommends: tuple[int | None, ...]  # None: not found at that read
+    comments: tuple[int | None, ...]
     assessment: ranking.RankedDiary
     live: bool
     copies: tuple[CopyView, ...]
@@ -327,6 +329,10 @@ def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
         return "not tagged as a health-care diary"
     if not site.enabled:
         return f"{site.name} is switched off"
+    if kind == "recommend" and diary.recommends is None:
+        return "its recommend count is unknown (not found on the page)"
+    if kind == "comment" and diary.comments is None:
+        return "its comment count is unknown (not found on the page)"
     if kind == "recommend":
         if age_hours >= site.rec_window_hours:
             return f"older than the {site.rec_window_hours:g} h rec-list window"

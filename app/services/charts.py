@@ -71,8 +71,8 @@ def _nice_max(value: int, ticks: int = 4) -> int:
     return step * ticks
 
 
-def metrics_chart(times: Sequence[datetime], recommends: Sequence[int],
-                  comments: Sequence[int], *, fmt_time: Callable[[datetime], str],
+def metrics_chart(times: Sequence[datetime], recommends: Sequence[int | None],
+                  comments: Sequence[int | None], *, fmt_time: Callable[[datetime], str],
                   width: int = 640, height: int = 260) -> Markup:
     """Recommends and comments over time, with axes, tick labels and a legend."""
     left, right, top, bottom = 44, 16, 28, 36
@@ -84,7 +84,8 @@ def metrics_chart(times: Sequence[datetime], recommends: Sequence[int],
         parts.append(f'<text x="{width / 2}" y="{height / 2}" text-anchor="middle" '
                      f'class="chart-empty">No counts observed yet</text></svg>')
         return Markup("".join(parts))  # noqa: S704 - static text
-    y_max = _nice_max(max(max(recommends, default=0), max(comments, default=0)))
+    known = [v for v in (*recommends, *comments) if v is not None]
+    y_max = _nice_max(max(known, default=0))
     t0, t1 = times[0], times[-1]
     span = max((t1 - t0).total_seconds(), 1.0)
 
@@ -113,7 +114,11 @@ def metrics_chart(times: Sequence[datetime], recommends: Sequence[int],
                  f'y1="{height - bottom}" y2="{height - bottom}" stroke="currentColor"/>')
     for name, values, css in (("Recommends", recommends, "line-rec"),
                               ("Comments", comments, "line-com")):
-        coords = [(x_of(t), y_of(v)) for t, v in zip(times, values, strict=True)]
+        # Unknown counts (None) are gaps, not zeros.
+        coords = [(x_of(t), y_of(v)) for t, v in zip(times, values, strict=True)
+                  if v is not None]
+        if not coords:
+            continue
         if len(coords) == 1:
             x, y = coords[0]
             parts.append(f'<circle class="{css}" cx="{x:.1f}" cy="{y:.1f}" r="3" '

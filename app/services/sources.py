@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import Conflict, NotFound, ValidationError
 from app.validation import INT32_MAX, one_line
 from models import FEED_KINDS, PLATFORMS, Feed, Site, utcnow
+from scrapers.hosts import parse_host_list
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
 MAX_URL = 1000
@@ -174,11 +175,30 @@ SITE_SETTINGS: dict[str, _Setting] = {
     "crosspost_window_hours": _Setting(float, 0, label="Cross-post window (hours)"),
     "enabled": _Setting(bool, label="Enabled"),
     "name": _Setting(str, label="Name"),
+    "extra_hosts": _Setting(list, label="Other hosts of this site"),
+    "rec_list_url": _Setting(type(None), label="Rec list URL"),
 }
+_HOST_RE = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+                      r"(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
+MAX_HOSTS = 20
+
+
+def _hosts(label: str, value) -> str | None:
+    hosts = parse_host_list(value if isinstance(value, str) else " ".join(value or ()))
+    bad = [h for h in hosts if not _HOST_RE.match(h)]
+    if bad:
+        raise ValidationError(f"{label}: {bad[0]!r} is not a host name")
+    if len(hosts) > MAX_HOSTS:
+        raise ValidationError(f"{label}: at most {MAX_HOSTS} hosts")
+    return "\n".join(hosts) or None
 
 
 def _coerce(field: str, spec: _Setting, value):
     label = spec.label or field
+    if spec.kind is list:
+        return _hosts(label, value)
+    if spec.kind is type(None):  # an optional URL: blank clears it
+        return check_url(value, label) if (value or "").strip() else None
     if spec.kind is bool:
         if isinstance(value, str):
             return value.strip().lower() in {"1", "true", "on", "yes", "y"}
@@ -216,7 +236,9 @@ def update_site_settings(session: Session, site_id: int, **settings) -> Site:
 
     Keys: rec_slots (>= 1), rec_half_life_hours (> 0), rec_fallback_threshold (>= 0),
     rec_window_hours (>= 0), comment_target (>= 0), crosspost_window_hours (>= 0),
-    enabled, name. A bad value raises ValidationError naming the field; nothing changes.
+    enabled, name, extra_hosts (host names the site's diary pages also live on, one per
+    line), rec_list_url (blank: none). A bad value raises ValidationError naming the field;
+    nothing changes.
     """
     site = session.get(Site, site_id)
     if site is None:

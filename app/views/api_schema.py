@@ -31,6 +31,10 @@ def _nullable(kind: str, **extra) -> dict:
     return {"type": [kind, "null"], **extra}
 
 
+# A count we could not read is null, never 0 (STYLE 17).
+_COUNT = _nullable("integer", description="null: unknown (not read from the page)")
+
+
 _TIME = {"type": "string", "format": "date-time"}
 
 SCHEMAS = {
@@ -57,8 +61,8 @@ SCHEMAS = {
         "site": _ref("Site"),
         "author": _nullable("string"),
         "published_at": _TIME,
-        "recommends": {"type": "integer"},
-        "comments": {"type": "integer"},
+        "recommends": _COUNT,
+        "comments": _COUNT,
         "priority": {"type": "number"},
         "team_actions": {"type": "integer"},
         "teammates": {"type": "integer"},
@@ -74,8 +78,7 @@ SCHEMAS = {
         "shift": {"oneOf": [_ref("Shift"), {"type": "null"}]},
         "diaries": {"type": "array", "items": _ref("BoostItem")},
     }),
-    "Metric": _obj({"observed_at": _TIME, "recommends": {"type": "integer"},
-                    "comments": {"type": "integer"}}),
+    "Metric": _obj({"observed_at": _TIME, "recommends": _COUNT, "comments": _COUNT}),
     "Copy": _obj({"id": {"type": "integer"}, "title": {"type": "string"},
                   "site_name": {"type": "string"}, "url": _nullable("string")}),
     "ActionLogEntry": _obj({
@@ -90,8 +93,8 @@ SCHEMAS = {
         "published_at": _TIME,
         "topic_score": {"type": "number"},
         "topic_terms": {"type": "array", "items": {"type": "string"}},
-        "recommends": {"type": "integer"},
-        "comments": {"type": "integer"},
+        "recommends": _COUNT,
+        "comments": _COUNT,
         "live": {"type": "boolean"},
         "assessment": _obj({
             "rec_score": {"type": "number"}, "bar": {"type": "number"},

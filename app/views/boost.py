@@ -11,9 +11,9 @@ from app import clock
 from app.db import commit, get_db
 from app.errors import Conflict, DomainError
 from app.services import boost as boost_service
-from app.services import charts
+from app.services import charts, scrape_health
 from app.services.actions import KIND_LABELS, log_action
-from app.templating import localtime
+from app.templating import localtime, viewer_zone
 
 bp = Blueprint("boost", __name__)
 
@@ -38,7 +38,11 @@ def today():
     page = boost_service.boost_list(get_db(), current_user, clock.now(),
                                     site=request.args.get("site"),
                                     need=request.args.get("need"))
-    return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"))
+    # Sites whose pages stopped showing their counts: said plainly above the list.
+    alerts = scrape_health.site_alerts(get_db(), clock.now())
+    return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"),
+                           scrape_alerts=alerts, stale_sites={a.site_id for a in alerts},
+                           zone=viewer_zone())
 
 
 @bp.route("/diaries/<int:diary_id>")

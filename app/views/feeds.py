@@ -11,6 +11,7 @@ from app import clock
 from app.db import get_db
 from app.services import boost as boost_service
 from app.services import users as user_service
+from app.templating import count
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -57,7 +58,7 @@ def boost_atom_xml(page: boost_service.BoostPage, self_url: str, home_url: str,
         for need in row.needs:
             _sub(entry, "category", term=need.kind)
         lines = [need.reason for need in row.needs]
-        lines.append(f"{row.recommends} recs, {row.comments} comments; "
+        lines.append(f"{count(row.recommends)} recs, {count(row.comments)} comments; "
                      f"{row.teammates} teammate(s) acted.")
         _sub(entry, "summary", "\n".join(lines), type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

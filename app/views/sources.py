@@ -17,9 +17,14 @@ from app import clock
 from app.auth_tools import role_required
 from app.db import commit, get_db, session_factory
 from app.errors import DomainError, ValidationError
+from app.services import extraction, scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
+from app.templating import viewer_zone
 from models import FEED_KINDS, PLATFORMS
+from models.sites import RULE_FIELDS_EXTRACT, RULE_KINDS
+from scrapers.fetch import Fetcher
+from scrapers.types import FetchSettings
 
 bp = Blueprint("sources", __name__, url_prefix="/admin/sources")
 
@@ -35,7 +40,13 @@ def _page(status: int = 200, **extra):
     return render_template(
         "sources/index.html", sites=source_service.list_sites(get_db()),
         platforms=PLATFORMS, feed_kinds=FEED_KINDS, health=source_service.feed_health,
-        failures_to_flag=_config().POLL_FAILURES_TO_FLAG, form=request.form, **extra,
+        failures_to_flag=_config().POLL_FAILURES_TO_FLAG, form=request.form,
+        scrape_alerts={a.site_id: a.messages(viewer_zone())
+                       for a in scrape_health.site_alerts(get_db(), clock.now())},
+        rules={s.id: extraction.rules_of(get_db(), s.id) for s in
+               source_service.list_sites(get_db())},
+        rule_kinds=RULE_KINDS, rule_fields=RULE_FIELDS_EXTRACT,
+        **extra,
     ), status
 
 
@@ -77,11 +88,40 @@ def add_site():
 def site_settings(site_id: int):
     settings = {name: request.form.get(name, "") for name in NUMERIC_SETTINGS}
     settings["enabled"] = "enabled" in request.form
+    for name in ("extra_hosts", "rec_list_url"):
+        if name in request.form:
+            settings[name] = request.form[name]
     try:
         site = source_service.update_site_settings(get_db(), site_id, **settings)
     except DomainError as err:
         return _refused(err)
     return _done(f"Saved settings for {site.name}.", f"site-{site.id}")
+
+
+@bp.route("/sites/<int:site_id>/rules", methods=["POST"])
+@role_required("admin")
+def site_rules(site_id: int):
+    try:
+        rules = extraction.parse_form(request.form)
+        site = extraction.save_rules(get_db(), site_id, rules, clock.now())
+    except DomainError as err:
+        return _refused(err)
+    return _done(f"Saved {len(rules)} extraction rule(s) for {site.name}.", f"site-{site.id}")
+
+
+@bp.route("/sites/<int:site_id>/rules/test", methods=["POST"])
+@role_required("admin")
+def test_rules(site_id: int):
+    """Show what the typed (unsaved) rules read from a live diary page."""
+    try:
+        rules = extraction.parse_form(request.form)
+        with Fetcher(FetchSettings.from_config(_config())) as fetcher:
+            result = extraction.preview(get_db(), site_id, request.form.get("test_url", ""),
+                                        rules, fetcher)
+    except DomainError as err:
+        return _refused(err)
+    get_db().rollback()
+    return _page(preview=result)
 
 
 @bp.route("/feeds", methods=["POST"])

@@ -5,14 +5,14 @@ over HTML)."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborHTMLParser
 
+from scrapers.numbers import parse_count
 from scrapers.sanitize import sanitize_html
 from scrapers.types import DiaryCounts, EntryData, RecListItem
 
@@ -23,27 +23,12 @@ TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_hsenc", "_hsmi",
     "ref_src", "igshid", "yclid",
 })
-_NUMBER = re.compile(r"\d[\d,]*")
 
 
 def number_in(text: str | None) -> int | None:
-    """The first whole number in a piece of page *text* ("1,024 Comments" → 1024)."""
-    if not text:
-        return None
-    match = _NUMBER.search(text)
-    if match is None:
-        return 0 if re.search(r"\bno\b", text, re.I) else None
-    return int(match.group(0).replace(",", ""))
-
-
-def node_count(node: LexborNode | None) -> int | None:
-    """A count shown by an element: its ``data-count`` if present, else its text."""
-    if node is None:
-        return None
-    raw = node.attributes.get("data-count")
-    if raw is not None and raw.strip().isdigit():
-        return int(raw)
-    return number_in(node.text(deep=True))
+    """The count a piece of page text shows ("1,024 Comments" → 1024); None when it shows
+    none believable (see :func:`scrapers.numbers.parse_count`)."""
+    return parse_count(text)
 
 
 def page(html: bytes | str) -> LexborHTMLParser:
@@ -110,6 +95,14 @@ def content_hash(title: str, link: str, summary: str, tags: Iterable[str]) -> st
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+STORY_GUID = "story:"
+
+
+def story_guid(story_id: str) -> str:
+    """The guid a diary is stored under on a site whose stories have ids."""
+    return STORY_GUID + story_id
+
+
 def fallback_guid(link: str, title: str) -> str:
     return "sha256:" + hashlib.sha256(f"{link}\x1f{title}".encode(
         "utf-8", "surrogatepass")).hexdigest()
@@ -140,6 +133,9 @@ class BaseAdapter:
     """Generic RSS/Atom handling; platform adapters override the few hooks that differ."""
 
     platform = "generic"
+    # Fields this platform's diary pages are known to show: when reads stop finding one,
+    # scrape health flags the site (see scrapers.health).
+    expected_fields: tuple[str, ...] = ()
 
     # -- feeds -----------------------------------------------------------------------
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
@@ -151,6 +147,10 @@ class BaseAdapter:
 
     def canonical(self, url: str) -> str:
         return canonical_url(url)
+
+    def story_id(self, url: str) -> str | None:
+        """The site's own id of the diary a URL shows (None: not a diary URL we know)."""
+        return None
 
     def entry_author(self, entry: Mapping[str, Any]) -> str | None:
         detail = entry.get("author_detail") or {}
@@ -167,7 +167,8 @@ class BaseAdapter:
 
     def entry_to_diary(self, entry: Mapping[str, Any], feed_url: str) -> EntryData | None:
         """One feedparser entry as diary fields; None when it has neither link nor title."""
-        raw_link = (entry.get("link") or "").strip()
+        # FeedBurner items carry the real link beside the redirect one.
+        raw_link = (entry.get("feedburner_origlink") or entry.get("link") or "").strip()
         title = " ".join((entry.get("title") or "").split())
         if not raw_link and not title:
             return None
@@ -183,6 +184,12 @@ class BaseAdapter:
             guid = link or fallback_guid(link, title)
         elif ":" not in guid:
             former = (urljoin(feed_url, guid),)  # a bare id: see EntryData.former_guids
+        story = self.story_id(link) if link else None
+        if story is not None:
+            # One diary, one identity: the site's story id, whatever the link's form; rows
+            # stored under the feed's guid or link by older versions are matched too.
+            former = tuple(dict.fromkeys(g for g in (*former, guid, link) if g))
+            guid = story_guid(story)
         return EntryData(
             guid=guid, url=link, title=title or "(untitled)", author=self.entry_author(entry),
             published_at=published_at(entry), tags=tags, summary_html=summary,
@@ -194,23 +201,26 @@ class BaseAdapter:
         return DiaryCounts(recommends=None, comments=None)
 
     def parse_rec_list(self, html: bytes, base_url: str) -> list[RecListItem]:
-        return []
+        """The diaries a rec-list page or feed links, in its order (the URL is configured
+        per site: no platform publishes one we can rely on). Only links this adapter
+        reads as diaries count; a page's navigation and ads are not diaries."""
+        head = html[:512].lstrip().lower()
+        if head.startswith(b"<?xml") or b"<rss" in head or b"<rdf" in head \
+                or b"<feed" in head:
+            import feedparser
 
-    # -- helpers for subclasses ------------------------------------------------------
-    def _rec_items(self, tree: LexborHTMLParser, rows: str, link: str, count: str,
-                   base_url: str) -> list[RecListItem]:
+            links = [(e.get("feedburner_origlink") or e.get("link") or "",
+                      e.get("title")) for e in feedparser.parse(html).entries]
+        else:
+            links = [(a.attributes.get("href") or "", a.text(deep=True))
+                     for a in page(html).css("a[href]")]
         items: list[RecListItem] = []
         seen: set[str] = set()
-        for row in tree.css(rows):
-            anchor = row.css_first(link)
-            href = anchor.attributes.get("href") if anchor is not None else None
-            if not href:
-                continue
+        for href, title in links:
             url = self.canonical(urljoin(base_url, href.strip()))
-            if urlsplit(url).scheme not in ("http", "https") or url in seen:
+            story = self.story_id(url)
+            if story is None or story in seen:
                 continue
-            seen.add(url)
-            title = " ".join(anchor.text(deep=True).split()) or None
-            items.append(RecListItem(url=url, title=title,
-                                     recommends=node_count(row.css_first(count))))
+            seen.add(story)
+            items.append(RecListItem(url=url, title=" ".join((title or "").split()) or None))
         return items

@@ -1,57 +1,75 @@
-"""Scoop (Daily Kos until 2011, MyDD, and other Scoop sites): ``scoop``.
+"""Scoop (MyDD; Daily Kos 2003–2010): ``scoop``, from Scoop 1.1.8's source and Daily Kos's
+published Scoop code.
 
-Feeds: ``backend.rss`` (site-wide) and ``tag/<tag>.rss``; items have dc:creator and
-dc:subject but no guid, so the story link identifies them. Stories live at
-``story/Y/M/D/HHMMSS/<id>``; the query and fragment are dropped. A story page says
-"Recommended by N" and "N comments" (``div.story .recommended`` / ``a.comments``), and
-the front page's sidebar box "Recommended Diaries" (``#recommended``) is the rec list.
+Scoop's feed is ``backend.rdf`` (RSS 1.0, written by its cron job): items carry only
+title, link (``/story/<sid>``) and description — no author, no date, no categories, and
+stock Scoop has no per-tag feeds. A story is ``/story/<sid>`` (``/storyonly/`` too) where
+the sid looks like ``2007/3/25/112857/665``; it is the story's identity.
+
+Story pages: stock summaries say "(45 comments, 1234 words in story)" as plain text and
+show no recommend count (stock Scoop has none). Daily Kos's Scoop pages put the story in
+``div#story`` with ``.entry > .intro`` and ``span.diaryTitle``, the comment count in a
+``.cct`` element and the recommenders as a list of names in ``#recommenders`` — the count
+is the number of names. Author and date are read only where the page shows them.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import unquote, urlsplit
 
-from scrapers.adapters.base import BaseAdapter, canonical_url, number_in, page
-from scrapers.types import DiaryCounts, RecListItem
+from scrapers.adapters.base import BaseAdapter, canonical_url, page
+from scrapers.adapters.extract import parse_wordy_time, text_of
+from scrapers.numbers import parse_count
+from scrapers.types import DiaryCounts
 
-_COMMENTS = re.compile(r"^\s*(\d[\d,]*|no)\s+comments?\s*$", re.I)
-_RECOMMENDED = re.compile(r"recommended by\s+(\d[\d,]*)", re.I)
+_STORY = re.compile(r"/(?:story|storyonly)/(\d{4}/\d{1,2}/\d{1,2}/\d+/\d+)/?$")
+_STOCK_COMMENTS = re.compile(r"\(\s*([^()]*?)\s+comments?\b[^()]*\)", re.I)
+_BYLINE = re.compile(r"\b(?:posted\s+)?by\s+([^,\n]+?)\s*(?:,|\bon\b|$)", re.I)
 
 
 class ScoopAdapter(BaseAdapter):
     platform = "scoop"
+    # Recommends only where a site added #recommenders (Daily Kos did; stock Scoop did not).
+    expected_fields = ("comments",)
 
     def default_feeds(self, base_url: str) -> list[tuple[str, str]]:
-        base = base_url.rstrip("/") + "/"
-        return [(f"{base}backend.rss", "diaries"),
-                (f"{base}tag/{quote('health care')}.rss", "tag")]
-
-    def rec_list_url(self, base_url: str) -> str | None:
-        return base_url.rstrip("/") + "/"
+        return [(base_url.rstrip("/") + "/backend.rdf", "diaries")]
 
     def canonical(self, url: str) -> str:
         return canonical_url(url, drop_query=True)
 
+    def story_id(self, url: str) -> str | None:
+        try:
+            match = _STORY.search(unquote(urlsplit(url).path))
+        except ValueError:
+            return None
+        return match.group(1) if match else None
+
     def parse_counts(self, html: bytes, url: str) -> DiaryCounts:
         tree = page(html)
-        story = tree.css_first("div.story")
+        story = tree.css_first("#story") or tree.css_first("#main") or tree.body
         if story is None:
             return DiaryCounts(None, None)
+        recommenders = story.css_first("#recommenders") or tree.css_first("#recommenders")
         recommends = None
-        box = story.css_first(".recommended")
-        if box is not None:
-            match = _RECOMMENDED.search(box.text(deep=True))
-            recommends = int(match.group(1).replace(",", "")) if match else None
+        if recommenders is not None:
+            names = recommenders.css("li") or recommenders.css("a")
+            recommends = len(names)
         comments = None
-        link = story.css_first("a.comments")
-        candidates = [link] if link is not None else story.css("a")
-        for anchor in candidates:
-            text = anchor.text(deep=True)
-            if _COMMENTS.match(text):
-                comments = number_in(text)
-                break
-        return DiaryCounts(recommends=recommends, comments=comments)
-
-    def parse_rec_list(self, html: bytes, base_url: str) -> list[RecListItem]:
-        return self._rec_items(page(html), "#recommended li", "a", ".recs", base_url)
+        cct = tree.css_first(".cct")
+        if cct is not None:
+            comments = parse_count(text_of(cct))
+        if comments is None:
+            match = _STOCK_COMMENTS.search(story.text(deep=True))
+            comments = parse_count(match.group(1)) if match else None
+        author = None
+        info = story.css_first(".byline") or story.css_first(".storyinfo")
+        anchor = (info or story).css_first('a[href*="/user/"]')
+        if anchor is not None:
+            author = text_of(anchor)
+        elif info is not None and (found := _BYLINE.search(text_of(info) or "")):
+            author = found.group(1).strip()
+        return DiaryCounts(recommends=recommends, comments=comments, author=author,
+                           published_at=parse_wordy_time(text_of(info or story)),
+                           story_id=self.story_id(url))

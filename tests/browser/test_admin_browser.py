@@ -33,7 +33,7 @@ def test_admin_changes_slots_and_adds_feed(page, live_server):
     assert page.url.endswith("/admin/sources/")
 
     card = page.locator(f"#site-{site_id}")
-    card.locator("summary").click()
+    card.locator("summary", has_text="Ranking settings").click()
     card.locator("input[name=rec_slots]").fill("5")
     card.locator("button:has-text('Save settings')").click()
     page.wait_for_load_state("networkidle")

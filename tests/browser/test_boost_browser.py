@@ -27,6 +27,8 @@ def _seed(server):
             factories.make_metric(s, star, at=at, recommends=recs, comments=com)
         xss = factories.make_diary(s, dk, title="<script>alert(1)</script>",
                                    url="javascript:alert(1)", published_at=NOW - hours(0.5))
+        # Read once: a diary whose counts were never read has no known need yet.
+        factories.make_metric(s, xss, at=NOW - hours(0.1))
         user = factories.make_user(s, display_name="Bea Blogger")
         s.commit()
         return user.email, rising.id, star.id, xss.id

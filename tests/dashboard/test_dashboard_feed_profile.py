@@ -6,16 +6,18 @@ from selectolax.lexbor import LexborHTMLParser
 from app import clock
 from app.auth_tools import token_digest
 from app.services.users import user_for_api_token
+from tests import factories
 from tests.conftest import csrf_from
 from tests.dashboard.conftest import NOW
 from tests.factories import hours
 
 
-def test_atom_feed_lists_top_diaries_with_reasons(app, client, world, make_diary):
+def test_atom_feed_lists_top_diaries_with_reasons(app, client, world, make_diary, db_session):
     with app.app_context():
         clock.pin(NOW)
-    make_diary(world.dk, title="<b>Bold & brash</b>", url="javascript:alert(1)",
-               published_at=NOW - hours(0.5))
+    bold = make_diary(world.dk, title="<b>Bold & brash</b>", url="javascript:alert(1)",
+                      published_at=NOW - hours(0.5))
+    factories.make_metric(db_session, bold, at=NOW - hours(0.1))
     res = client.get(f"/feeds/{world.blogger.feed_secret}/boost.atom")
     assert res.status_code == 200 and res.mimetype == "application/atom+xml"
     feed = feedparser.parse(res.data)

@@ -180,17 +180,23 @@ def test_metrics_accumulate_when_counts_change_or_hourly(db_session, make_site):
     steps = [(T0, DiaryCounts(0, 0)), (T0 + timedelta(minutes=10), DiaryCounts(0, 0)),
              (T0 + timedelta(minutes=20), DiaryCounts(4, 1)),
              (T0 + timedelta(minutes=30), DiaryCounts(None, 3)),
-             (T0 + timedelta(minutes=90), DiaryCounts(4, 3))]
+             (T0 + timedelta(minutes=90), DiaryCounts(4, 3)),
+             (T0 + timedelta(minutes=100), DiaryCounts(None, None))]
     added = [store.record_counts(db_session, diary.id, counts, at) for at, counts in steps]
-    assert added == [True, False, True, True, True]
+    # A read that found neither count is not an observation: no metric row.
+    assert added == [True, False, True, True, True, False]
     metrics = db_session.execute(select(DiaryMetric.observed_at, DiaryMetric.recommends,
                                         DiaryMetric.comments)
                                  .where(DiaryMetric.diary_id == diary.id)
                                  .order_by(DiaryMetric.observed_at)).all()
-    assert [(m.recommends, m.comments) for m in metrics] == [(0, 0), (4, 1), (4, 3), (4, 3)]
+    # A count the page did not show is unknown in its row, not 0 and not a copy.
+    assert [(m.recommends, m.comments) for m in metrics] == \
+        [(0, 0), (4, 1), (None, 3), (4, 3)]
     db_session.expire_all()
+    # The last known counts stay, with the time they were read.
     assert (diary.recommends, diary.comments) == (4, 3)
-    assert diary.counts_checked_at == T0 + timedelta(minutes=90)
+    assert diary.counts_checked_at == T0 + timedelta(minutes=100)
+    assert diary.counts_read_at == T0 + timedelta(minutes=90)
 
 
 def test_rec_list_marks_listed_diaries_and_clears_the_rest(db_session, make_site):

@@ -81,12 +81,12 @@ def test_last_modified_alone_gives_304_until_a_new_diary_appears():
     net.start()
     try:
         with Fetcher(settings_for(net)) as fetcher:
-            first = fetcher.fetch(net.url("/mydd/backend.rss"))
-            same = fetcher.fetch(net.url("/mydd/backend.rss"),
+            first = fetcher.fetch(net.url("/mydd/backend.rdf"))
+            same = fetcher.fetch(net.url("/mydd/backend.rdf"),
                                  last_modified=first.last_modified)
             assert same.status == 304
             net.advance(120)  # new diaries appear at least every 40 simulated minutes
-            changed = fetcher.fetch(net.url("/mydd/backend.rss"),
+            changed = fetcher.fetch(net.url("/mydd/backend.rdf"),
                                     last_modified=first.last_modified)
             assert changed.status == 200 and changed.body != first.body
     finally:
@@ -112,7 +112,7 @@ def test_hanging_server_times_out_with_a_clear_error(network, fault):
 
 
 def test_slow_drip_stops_at_the_overall_deadline(network, fault):
-    url = fault("/mydd/backend.rss", "slow_drip", interval_ms=20)
+    url = fault("/mydd/backend.rdf", "slow_drip", interval_ms=20)
     with Fetcher(settings_for(network, read_timeout=1, deadline=0.6)) as fetcher:
         began = time.monotonic()
         result = fetcher.fetch(url)
@@ -262,7 +262,7 @@ def test_per_host_politeness_limits_concurrency_and_spaces_starts(network, fault
 
 
 def test_one_fetcher_is_safe_to_share_between_threads(network, fetcher):
-    urls = [network.url(p) for p in ("/dailykos/rss/tag:Community.xml", "/mydd/backend.rss",
+    urls = [network.url(p) for p in ("/dailykos/rss/tag:Community.xml", "/mydd/backend.rdf",
                                      "/calitics/rss.xml", "/calitics/atom.xml")] * 4
     results = [None] * len(urls)
 
