@@ -56,7 +56,8 @@ class FetchResult:
 
     @property
     def not_modified(self) -> bool:
-        return self.status == 304
+        # An unsolicited 304 carries an error and is not "unchanged".
+        return self.status == 304 and self.error is None
 
     @property
     def ok(self) -> bool:
