@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -97,7 +97,7 @@ def _read_states(session: Session, feed_ids: Sequence[int],
             select(Feed.id, Feed.url, Feed.enabled, Feed.etag, Feed.last_modified,
                    Feed.body_hash, Feed.interval_seconds, Feed.error_count, Feed.title,
                    Site.id.label("site_id"), Site.enabled.label("site_enabled"),
-                   Site.platform, Site.crosspost_window_hours)
+                   Site.platform, Site.crosspost_window_hours, Site.founded_on)
             .join(Site, Feed.site_id == Site.id).where(Feed.id.in_(chunk)))
         for r in rows:
             full = last_full.get(r.id)
@@ -108,7 +108,8 @@ def _read_states(session: Session, feed_ids: Sequence[int],
                 last_modified=r.last_modified, body_hash=r.body_hash,
                 interval_seconds=r.interval_seconds, error_count=r.error_count,
                 title=r.title, rules=rules,
-                conditional=full is None or now - full < FULL_REFETCH_AFTER)
+                conditional=full is None or now - full < FULL_REFETCH_AFTER,
+                founded=datetime.combine(r.founded_on, time.min, UTC))
     return states
 
 
@@ -138,6 +139,7 @@ def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePo
     if not (state.enabled and state.site_enabled):
         return PollOutcome(state.id, state.url, "skipped",
                            error="feed disabled" if not state.enabled else "site disabled")
+    state = replace(state, polled_at=now)
     etag, last_modified = _validators(state)
     result: FetchResult = fetcher.fetch(state.url, etag=etag, last_modified=last_modified)
     decision = decide.classify(state, result)
@@ -211,6 +213,8 @@ def _record(sessions, state: FeedState, decision: Decision, now: datetime,
             parsed = decision.parsed
             if parsed is not None and parsed.bozo:
                 warnings.append(f"feed is not well-formed: {parsed.bozo_message or 'bozo'}")
+            if parsed is not None:
+                warnings += [n for n in parsed.notes if n not in (parsed.bozo_message or "")]
             if parsed is not None and parsed.title and not state.title:
                 values["title"] = parsed.title[:300]
             nxt = schedule.after_success(policy, state.interval_seconds, stored.new_count, now)

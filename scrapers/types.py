@@ -89,6 +89,8 @@ class ParsedFeed:
     bozo_message: str | None = None
     # Set when the document yielded nothing usable: a clear error for the poll log.
     error: str | None = None
+    # What the parse repaired or ignored (bad bytes, repeated guids, dates out of range).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
