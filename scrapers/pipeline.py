@@ -17,12 +17,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Diary, Feed, PollLog, Site
-from scrapers import decide, schedule, store
+from scrapers import decide, pageguard, schedule, store
 from scrapers.decide import Decision, FeedState
 from scrapers.parse_pool import ParsePool, shared_pool
 from scrapers.schedule import SchedulePolicy
@@ -360,11 +361,13 @@ def due_diaries(session: Session, now: datetime, interval: timedelta,
 
 
 def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], now: datetime,
-                   fetcher, *, workers: int = 1) -> int:
+                   fetcher, *, workers: int = 1,
+                   page_time_limit: float = pageguard.TIME_LIMIT) -> int:
     """Scrape each diary's page for its recommend/comment counts and store an observation.
 
     Pages are fetched with no transaction open; the observations are then stored in one
-    transaction. Returns how many diaries were observed (pages that failed are skipped).
+    transaction. Returns how many diaries were observed (pages that failed, were nested
+    absurdly deep or took longer than ``page_time_limit`` to read are skipped).
     """
     from scrapers.adapters import get_adapter
 
@@ -381,8 +384,15 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
             log.info("counts for diary %s not read: %s", target.id, result.error,
                      extra={"diary_id": target.id})
             return target.id, None
+        adapter = get_adapter(target.platform)
         try:
-            return target.id, get_adapter(target.platform).parse_counts(result.body, result.url)
+            return target.id, pageguard.read_page(
+                result.body, partial(adapter.parse_counts, url=result.url),
+                page_time_limit)
+        except pageguard.PageRefused as refused:
+            log.warning("counts for diary %s not read: %s", target.id, refused.message,
+                        extra={"diary_id": target.id})
+            return target.id, None
         except Exception:  # noqa: BLE001 - a page we cannot read is skipped, not fatal
             log.exception("counts for diary %s unreadable", target.id,
                           extra={"diary_id": target.id})
@@ -427,7 +437,12 @@ def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
                      extra={"site_id": site.id})
             continue
         try:
-            items = adapter.parse_rec_list(result.body, site.base_url)
+            items = pageguard.read_page(
+                result.body, partial(adapter.parse_rec_list, base_url=site.base_url))
+        except pageguard.PageRefused as refused:
+            log.warning("rec list of site %s not read: %s", site.id, refused.message,
+                        extra={"site_id": site.id})
+            continue
         except Exception:  # noqa: BLE001
             log.exception("rec list of site %s unreadable", site.id, extra={"site_id": site.id})
             continue

@@ -89,7 +89,9 @@ def nesting_depth(html: str) -> int:
 
 def plain_text_html(html: str) -> str:
     """The visible text of ``html`` as one escaped paragraph of at most SUMMARY_MAX_CHARS."""
-    text = " ".join(html_lib.unescape(re.sub(r"<[^>]*>", " ", html)).split())
+    text = " ".join(html_lib.unescape(re.sub(r"<[^>]*(?:>|$)", " ", html)).split())
+    if not text:
+        return ""
     out = []
     size = len("<p></p>")
     for word in text.split(" "):

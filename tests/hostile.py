@@ -129,3 +129,96 @@ class HostileServer:
                 handler(conn, request)
             except OSError:
                 pass  # the client gave up (that is what most hostile cases expect)
+
+
+# Hostile feeds --------------------------------------------------------------------------
+# Each builder routes one case on ``server`` and returns the URL to poll. The tests check
+# what each poll stored or recorded; bench/hostile.py times the same cases.
+
+def rss(items: bytes, *, title: bytes = b"Hostile", decl: bytes | None = None) -> bytes:
+    decl = b"<?xml version='1.0' encoding='utf-8'?>" if decl is None else decl
+    return (decl + b"<rss version='2.0'><channel><title>" + title + b"</title>"
+            + b"<link>http://blog.example.org/</link>" + items + b"</channel></rss>")
+
+
+def item(n: int, title: bytes = b"", *, guid: bytes | None = None, link: bytes | None = None,
+         extra: bytes = b"") -> bytes:
+    title = title or b"Diary number %d" % n
+    link = b"http://blog.example.org/diary/%d" % n if link is None else link
+    guid = b"g-%d" % n if guid is None else guid
+    return (b"<item><title>" + title + b"</title><link>" + link + b"</link>"
+            b"<guid isPermaLink='false'>" + guid + b"</guid>" + extra + b"</item>")
+
+
+def _feed(body: bytes, **headers: str) -> Handler:
+    return reply(body=body, headers={"Content-Type": "application/rss+xml", **headers})
+
+
+def entity_blowup() -> bytes:
+    """Quadratic blow-up: one 10 kB entity referenced 10,000 times (100 MB expanded)."""
+    refs = b"&a;" * 10_000
+    return (b"<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY a '" + b"x" * 10_000 + b"'>]>"
+            + rss(item(1, refs), decl=b""))
+
+
+def nested(depth: int = 50_000) -> bytes:
+    deep = b"Intro " + b"&lt;div&gt;" * depth + b"deep" + b"&lt;/div&gt;" * depth
+    return rss(item(1, extra=b"<description>" + deep + b"</description>") + item(2))
+
+
+NASTY_TITLE = b"Bad&#1; \x1b[31mred\x1b[0m &#x7; title &#xFFFE;&#x85;\xc2\x9b end\r\nsecond"
+
+
+def nastiest() -> bytes:
+    """Control characters in every field a feed can fill."""
+    return rss(
+        item(1, NASTY_TITLE + b" single payer",
+             extra=b"<author>Bcc: victim@example.com (Evil\x07 Twin</author>"
+                   b"<category>health\x1b care</category>"
+                   b"<description>&lt;p&gt;Ring\x07 &amp;#1; &amp;#x9b; bell&lt;/p&gt;"
+                   b"</description>")
+        + item(2, b"Obfuscated single payer", link=b"jav&amp;#x61;script:alert(1)")
+        + item(3, b"Tabbed single payer", link=b"java&#x09;script:alert(2)")
+        + item(4, b"Data single payer", link=b" data:text/html,&lt;b&gt;x")
+        + item(5, b"Fine single payer"),
+        title=b"Hostile\r\nFeed\x1b title")
+
+
+def dated(dates: list[bytes]) -> bytes:
+    return rss(b"".join(item(n, extra=b"<pubDate>" + when + b"</pubDate>")
+                        for n, when in enumerate(dates, 1)))
+
+
+FEEDS: dict[str, Callable[[], Handler]] = {
+    "entity blow-up": lambda: _feed(entity_blowup()),
+    "50,000-deep nested summary": lambda: _feed(nested()),
+    "surrogate in one item": lambda: _feed(rss(item(1, b"Bad &#xD800; one") + item(2)
+                                               + item(3, b"Caf\xc3\xa9"))),
+    "one bad UTF-8 byte": lambda: _feed(rss(item(1, b"Bad \xff byte") + item(2, b"Caf\xc3\xa9"))),
+    "repeated guid": lambda: _feed(rss(item(1) + item(2, guid=b"g-1") + item(3, guid=b"g-1"))),
+    "far-future and epoch dates": lambda: _feed(dated([
+        b"Tue, 01 Jan 2999 00:00:00 GMT", b"Thu, 01 Jan 1970 00:00:00 GMT",
+        b"Mon, 01 Jan 0001 00:00:00 GMT", b"1183132800", b"Fri, 29 Jun 2007 16:00:00 +2500",
+        b"Fri, 29 Jun 2007 16:00:00 GMT"])),
+    "unsolicited 304": lambda: reply("304 Not Modified"),
+    "control characters": lambda: _feed(nastiest()),
+    "byte-drip of the status line": lambda: drip(b"HTTP/1.1 200 OK\r\n\r\n" + rss(item(1))),
+    "endless 100 Continue": lambda: endless_continue(),
+}
+
+
+def churning_guids(poll: int) -> Handler:
+    """The same three diaries, under new guids on every fetch."""
+    return _feed(rss(b"".join(item(n, guid=b"churn-%d-%d" % (poll, n)) for n in (1, 2, 3))))
+
+
+def bomb_behind_301(server: HostileServer, inflated: int = 1024 * 1024 * 1024) -> str:
+    server.route("/after-bomb.xml", _feed(rss(item(1))))
+    return server.route("/bomb.xml", reply("301 Moved Permanently", gzip_bomb(inflated), {
+        "Location": "/after-bomb.xml", "Content-Encoding": "gzip"}))
+
+
+def nested_page(depth: int = 50_000) -> Handler:
+    body = (b"<html><body>" + b"<div>" * depth + b"<span class='recommends'>7</span>"
+            + b"</div>" * depth + b"</body></html>")
+    return reply(body=body, headers={"Content-Type": "text/html"})
