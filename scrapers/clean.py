@@ -78,3 +78,12 @@ def plain_author(value: str | None) -> str | None:
 def has_scheme(value: str) -> bool:
     """Whether ``value`` (browser-cleaned) names a scheme, i.e. is not a relative link."""
     return _SCHEME.match(_URL_NOISE.sub("", clean_text(value)).strip(" \x00")) is not None
+
+
+def terminal_safe(value: str) -> str:
+    """``value`` with control characters shown as escapes (``\\x1b``), for printing: a
+    stored title must not move a terminal's cursor or change its colours."""
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in value)
