@@ -222,3 +222,13 @@ def nested_page(depth: int = 50_000) -> Handler:
     body = (b"<html><body>" + b"<div>" * depth + b"<span class='recommends'>7</span>"
             + b"</div>" * depth + b"</body></html>")
     return reply(body=body, headers={"Content-Type": "text/html"})
+
+
+def churning() -> Handler:
+    """Like churning_guids, counting its own fetches: new guids on every request."""
+    fetches = iter(range(1, 1_000_000))
+
+    def handle(conn: socket.socket, request: dict[str, str]) -> None:
+        churning_guids(next(fetches))(conn, request)
+
+    return handle
