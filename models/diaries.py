@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -98,6 +99,9 @@ class TopicRule(Base):
     phrase: Mapped[str] = mapped_column(String(200))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     field: Mapped[str] = mapped_column(String(10), default="any")
+    # An ambiguous phrase ("Moore"): it scores only where an unambiguous rule matched too.
+    needs_context: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false())
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -64,10 +64,12 @@ class StoreResult:
 def load_rules(session: Session) -> list[Rule]:
     """The enabled TopicRule rows; DEFAULT_RULES while the table has never been seeded."""
     rows = session.execute(select(TopicRule.phrase, TopicRule.weight, TopicRule.field,
-                                  TopicRule.enabled).order_by(TopicRule.id)).all()
+                                  TopicRule.needs_context, TopicRule.enabled)
+                           .order_by(TopicRule.id)).all()
     if not rows:
         return list(DEFAULT_RULES)
-    return [Rule(phrase, weight, field) for phrase, weight, field, enabled in rows if enabled]
+    return [Rule(phrase, weight, field, bool(context))
+            for phrase, weight, field, context, enabled in rows if enabled]
 
 
 def _cut(value: str | None, name: str) -> str | None:

@@ -118,7 +118,8 @@ def enabled_rules(session: Session) -> list:
 
     rows = session.scalars(select(TopicRule).where(TopicRule.enabled.is_(True))
                            .order_by(TopicRule.id))
-    return [Rule(phrase=row.phrase, weight=row.weight, field=row.field) for row in rows]
+    return [Rule(phrase=row.phrase, weight=row.weight, field=row.field,
+                 needs_context=row.needs_context) for row in rows]
 
 
 def split_tags(text: str) -> list[str]:
