@@ -130,8 +130,10 @@ def _same_link(session: Session, site_id: int, by_guid: Mapping[str, TaggedEntry
     for key in shared:
         del wanted[key]
     found: dict[str, tuple] = {}
-    variants = [v for key in sorted(wanted) for v in _url_variants(key)]
-    for chunk in _chunks(variants):
+    # Links are stored in the adapter's canonical form, so a churned entry's link is
+    # stored exactly as it comes now: one indexed lookup per link, no spelling variants.
+    links = sorted({by_guid[guid].entry.url for guid in wanted.values()})
+    for chunk in _chunks(links):
         for row in session.execute(select(Diary.guid, Diary.id, Diary.content_hash,
                                           Diary.published_at, Diary.url)
                                    .where(Diary.site_id == site_id, Diary.url.in_(chunk))):
