@@ -104,3 +104,40 @@ def prepare(body: bytes, headers: Mapping[str, str]) -> tuple[bytes, list[str]]:
                              f"UTF-8 replaced")
                 body = text.encode("utf-8")
     return body, notes
+
+
+# Elements of an item that hold text: one left open swallows the items after it.
+_LEAVES = ("title", "link", "description", "guid", "author", "pubdate", "summary", "content",
+           "content:encoded", "dc:creator", "category", "comments", "id", "published",
+           "updated")
+_ITEM_START = re.compile(rb"(?=<(?:item|entry)[\s>])", re.IGNORECASE)
+_ITEM_END = re.compile(rb"</(?:item|entry)\s*>|</channel\s*>|</feed\s*>|</rdf:rdf\s*>",
+                       re.IGNORECASE)
+_OPEN = {tag: re.compile(rb"<" + re.escape(tag.encode()) + rb"(?:\s[^>]*)?(?<!/)>",
+                         re.IGNORECASE) for tag in _LEAVES}
+_CLOSE = {tag: re.compile(rb"</" + re.escape(tag.encode()) + rb"\s*>", re.IGNORECASE)
+          for tag in _LEAVES}
+
+
+def close_items(body: bytes) -> bytes | None:
+    """``body`` with the text elements each item left open closed at the item's end (an
+    unclosed ``<description>`` otherwise swallows the next items), or None when there is
+    nothing to close. For documents feedparser already found ill-formed."""
+    parts = _ITEM_START.split(body)
+    if len(parts) < 2:
+        return None
+    out, changed = [parts[0]], False
+    for part in parts[1:]:
+        end = _ITEM_END.search(part)
+        head, tail = (part[:end.start()], part[end.start():]) if end else (part, b"")
+        closers = b""
+        for tag, opening in _OPEN.items():
+            missing = len(opening.findall(head)) - len(_CLOSE[tag].findall(head))
+            if missing > 0:
+                closers += (b"</" + tag.encode() + b">") * missing
+        if end is None or not end.group(0).lower().startswith((b"</item", b"</entry")):
+            closers += b"</entry>" if part[:6].lower() == b"<entry" else b"</item>"
+        if closers:
+            changed = True
+        out.append(head + closers + tail)
+    return b"".join(out) if changed else None

@@ -28,7 +28,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from scrapers.clean import clean_text, has_scheme, one_line, plain_author, web_link
-from scrapers.document import Refused, prepare
+from scrapers.document import Refused, close_items, prepare
 from scrapers.types import EntryData, ParsedFeed, SiteAdapter
 
 log = logging.getLogger(__name__)
@@ -98,8 +98,15 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter,
     except Refused as err:
         return ParsedFeed(entries=[], error=err.message)
     try:
-        parsed = feedparser.parse(body, response_headers=_headers(headers, url),
-                                  sanitize_html=False, resolve_relative_uris=False)
+        parsed = _feedparser(body, headers, url)
+        repaired = close_items(body) if parsed.get("bozo") else None
+        if repaired is not None:
+            again = _feedparser(repaired, headers, url)
+            if len(again.entries) > len(parsed.entries):
+                # An unclosed <description> swallowed the items after it.
+                again["bozo"], again["bozo_exception"] = 1, parsed.get("bozo_exception")
+                parsed = again
+                notes.append("elements left open in items were closed")
     except Exception as exc:  # noqa: BLE001 - feedparser on hostile input; errors are values
         log.warning("feedparser failed", extra={"url": url}, exc_info=True)
         return ParsedFeed(entries=[], error=f"could not parse the feed: {_one_line(exc)}")
@@ -148,6 +155,11 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter,
         return ParsedFeed(entries=[], **common)
     reason = bozo_message or "no feed found in the document"
     return ParsedFeed(entries=[], error=f"not a usable feed: {reason}", **common)
+
+
+def _feedparser(body: bytes, headers: Mapping[str, str], url: str):
+    return feedparser.parse(body, response_headers=_headers(headers, url),
+                            sanitize_html=False, resolve_relative_uris=False)
 
 
 def _tidy(entry: EntryData, raw: Mapping) -> EntryData:

@@ -200,6 +200,8 @@ FEEDS: dict[str, Callable[[], Handler]] = {
         b"Tue, 01 Jan 2999 00:00:00 GMT", b"Thu, 01 Jan 1970 00:00:00 GMT",
         b"Mon, 01 Jan 0001 00:00:00 GMT", b"1183132800", b"Fri, 29 Jun 2007 16:00:00 +2500",
         b"Fri, 29 Jun 2007 16:00:00 GMT"])),
+    "unclosed description": lambda: _feed(rss(
+        item(1, extra=b"<description>never closed") + item(2) + item(3))),
     "unsolicited 304": lambda: reply("304 Not Modified"),
     "control characters": lambda: _feed(nastiest()),
     "byte-drip of the status line": lambda: drip(b"HTTP/1.1 200 OK\r\n\r\n" + rss(item(1))),

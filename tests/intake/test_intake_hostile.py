@@ -91,6 +91,15 @@ def test_one_bad_utf8_byte_is_replaced_and_the_rest_decodes_as_utf8(poll):
     assert "1 byte sequence(s) that are not UTF-8 replaced" in outcome.warning
 
 
+def test_an_unclosed_description_does_not_swallow_the_next_items(poll):
+    outcome, _, diaries = poll("unclosed description")
+    assert outcome.outcome == "ok" and outcome.bozo
+    assert [(d.title, d.url) for d in diaries] == [
+        (f"Diary number {n}", f"http://blog.example.org/diary/{n}") for n in (1, 2, 3)]
+    assert diaries[0].summary_html == "never closed"
+    assert "elements left open in items were closed" in outcome.warning
+
+
 def test_a_guid_repeated_in_one_feed_is_one_diary(poll):
     outcome, _, diaries = poll("repeated guid")
     assert [(d.guid, d.title) for d in diaries] == [("g-1", "Diary number 1")]
