@@ -11,6 +11,7 @@ import click
 from app.cli import Env, cli, pass_env
 from app.services import sources as source_service
 from models import FEED_KINDS, PLATFORMS
+from scrapers.clean import terminal_safe
 
 
 def _now() -> datetime:
@@ -50,7 +51,9 @@ def sources_list(env: Env) -> None:
                            f"{feed.last_status or '-'}, next poll {next_poll}, "
                            f"consecutive errors {feed.error_count}, {health.label}")
                 if feed.last_error:
-                    click.echo(f"      last error: {feed.last_error.splitlines()[0][:200]}")
+                    # Errors quote what servers sent: never let it drive the terminal.
+                    click.echo(terminal_safe(
+                        f"      last error: {feed.last_error.splitlines()[0][:200]}"))
 
 
 @sources_group.command("add")
