@@ -48,6 +48,7 @@ lint: install
 
 bench: install
 	$(PY) bench/ingest.py
+	$(PY) bench/hostile.py
 	$(PY) bench/dashboard.py
 
 clean:

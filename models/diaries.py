@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +31,8 @@ class Diary(Base):
         UniqueConstraint("site_id", "guid"),
         Index("ix_diaries_site_published", "site_id", "published_at"),
         Index("ix_diaries_live", "topic_score", "published_at"),
+        # A new guid is matched to a stored diary by link (guid churn; scrapers.store).
+        Index("ix_diaries_site_url", "site_id", "url"),
         CheckConstraint("recommends >= 0 AND comments >= 0", name="counts_nonneg"),
     )
 
@@ -99,6 +102,9 @@ class TopicRule(Base):
     phrase: Mapped[str] = mapped_column(String(200))
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     field: Mapped[str] = mapped_column(String(10), default="any")
+    # An ambiguous phrase ("Moore"): it scores only where an unambiguous rule matched too.
+    needs_context: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                server_default=false())
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

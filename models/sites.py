@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -21,6 +22,7 @@ from models.base import Base, utcnow
 
 PLATFORMS = ("scoop", "dailykos", "soapblox", "generic")
 FEED_KINDS = ("diaries", "tag", "user", "other")
+SITE_FOUNDED_ON = date(1999, 1, 1)
 
 
 class Site(Base):
@@ -44,6 +46,9 @@ class Site(Base):
     rec_window_hours: Mapped[float] = mapped_column(Float, default=24.0)
     comment_target: Mapped[int] = mapped_column(Integer, default=5)
     crosspost_window_hours: Mapped[float] = mapped_column(Float, default=48.0)
+    # Entry dates before this are not believed (a feed saying 1970 or 0001 is wrong).
+    founded_on: Mapped[date] = mapped_column(Date, default=SITE_FOUNDED_ON,
+                                             server_default="1999-01-01")
     rec_list_url: Mapped[str | None] = mapped_column(String(500))
     # Hosts besides base_url's where this site's diary pages live (one per line). The
     # count scraper fetches diary pages on these hosts only: a feed item linking any

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from scrapers.topics import Rule, TaggedEntry, compile_rules, tag_entries
 from scrapers.types import FetchResult, ParsedFeed
 
 log = logging.getLogger(__name__)
+
+SITE_FOUNDED_DEFAULT = datetime(1999, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,10 @@ class FeedState:
     title: str | None
     rules: tuple[Rule, ...] = field(default=())
     conditional: bool = True
+    # Entry dates before the site's founding, or more than a day after the poll, are not
+    # believed (see scrapers.parse.DateWindow).
+    founded: datetime = SITE_FOUNDED_DEFAULT
+    polled_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -82,11 +89,12 @@ def parse_and_tag(state: FeedState, result: FetchResult, body_hash: str | None) 
 
 def _parse(result: FetchResult, state: FeedState) -> ParsedFeed:
     from scrapers.adapters import get_adapter
-    from scrapers.parse import parse_feed
+    from scrapers.parse import DateWindow, parse_feed
 
+    dates = DateWindow.around(state.polled_at, state.founded) if state.polled_at else None
     try:
         return parse_feed(result.body or b"", result.headers, result.url,
-                          get_adapter(state.platform))
+                          get_adapter(state.platform), dates)
     except Exception as exc:  # noqa: BLE001 - a parser bug is this feed's error, not the run's
         log.exception("parse of feed %s failed", state.id, extra={"feed_id": state.id})
         return ParsedFeed(entries=[], error=f"could not parse: {type(exc).__name__}: {exc}")

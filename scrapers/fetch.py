@@ -3,9 +3,12 @@
 ``Fetcher.fetch`` never raises for network trouble; the outcome (including a one-line
 ``error``) is a :class:`~scrapers.types.FetchResult`, so one bad feed never stops a poll
 run. Everything a hostile or broken server could do to hold a worker is bounded:
-connect/read timeouts, an overall deadline checked between small reads (a slow drip of
-bytes never trips a read timeout), a cap on the *decompressed* size (a gzip bomb stops
-at the cap), and a redirect limit with every hop checked by the SSRF guard.
+connect/read timeouts, an overall deadline that also cuts the socket while a status line
+and headers drip in or ``100 Continue`` repeats (:mod:`scrapers.deadline`), a cap on the
+*decompressed* size (a gzip bomb stops at the cap), and a redirect limit with every hop
+checked by the SSRF guard. A redirect's body is never read: requests' ``Session.send``
+reads (and inflates) it to build ``Response.next`` even with ``allow_redirects=False``,
+so each hop goes straight to the transport adapter instead.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
+from scrapers.deadline import deadline as deadline_scope
 from scrapers.guard import AddressRefused, GuardedAdapter, check_url, find_refusal
 from scrapers.types import FetchResult, FetchSettings
 
@@ -30,6 +34,7 @@ CHUNK = 16 * 1024
 REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 POOL_SIZE = 10  # the poll pool has 8 workers; a little headroom for "poll now"
+MAX_HOST_HOLD = 24 * 3600.0  # a Retry-After longer than a day is not taken literally
 
 
 class _DeadlineExceeded(Exception):
@@ -85,6 +90,15 @@ class _HostGate:
         self.gap = gap
         self.lock = threading.Lock()
         self.next_start = 0.0
+        self.held_until = 0.0  # monotonic; set from a 429/503's Retry-After
+
+    def hold(self, seconds: float) -> None:
+        """The host asked us to wait: no request to it starts before then."""
+        with self.lock:
+            self.held_until = max(self.held_until, time.monotonic() + seconds)
+
+    def held_for(self) -> float:
+        return max(0.0, self.held_until - time.monotonic())
 
     def enter(self) -> float:
         """Block until this thread may start a request; returns seconds waited."""
@@ -188,6 +202,12 @@ class Fetcher:
             except AddressRefused as err:
                 return fail(err.message)
             gate = self._gate(current)
+            wait = gate.held_for()
+            if wait > 0:
+                # Sleeping here would hold a poll worker for as long as the host likes;
+                # the feed is retried when the host said it may be.
+                return fail(f"not fetched: {urlsplit(current).hostname} asked us to wait "
+                            f"(Retry-After), {wait:.0f} s left", retry_after=wait)
             # Time spent queueing for the host is politeness, not the server's slowness.
             deadline += gate.enter()
             try:
@@ -215,6 +235,9 @@ class Fetcher:
                       etag=resp_headers.get("etag"),
                       last_modified=resp_headers.get("last-modified"), elapsed=elapsed)
         if status == 304:
+            if not headers:
+                return FetchResult(error="HTTP 304 Not Modified to a request that sent no "
+                                         "validators (no ETag or Last-Modified)", **common)
             return FetchResult(permanent_url=permanent, **common)
         if isinstance(body_or_error, str):
             return FetchResult(error=body_or_error, **common)
@@ -224,6 +247,8 @@ class Fetcher:
         if status in (429, 503):
             retry_after = parse_retry_after(resp_headers.get("retry-after"),
                                             resp_headers.get("date"))
+            if retry_after:
+                self._gate(current).hold(min(retry_after, MAX_HOST_HOLD))
         reason = f"HTTP {status}"
         phrase = _REASONS.get(status)
         if phrase:
@@ -238,10 +263,12 @@ class Fetcher:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return f"timed out after {s.deadline:g} s (overall deadline)"
+        request = self._session.prepare_request(requests.Request("GET", url, headers=headers))
         try:
-            resp = self._session.get(
-                url, headers=headers, stream=True, allow_redirects=False,
-                timeout=(min(s.connect_timeout, remaining), min(s.read_timeout, remaining)))
+            with deadline_scope(deadline):
+                resp = self._session.get_adapter(url).send(
+                    request, stream=True, proxies={},
+                    timeout=(min(s.connect_timeout, remaining), min(s.read_timeout, remaining)))
         except requests.exceptions.ConnectTimeout:
             return f"connection timed out after {s.connect_timeout:g} s"
         except requests.exceptions.ReadTimeout:
@@ -250,6 +277,8 @@ class Fetcher:
             refusal = find_refusal(exc)
             if refusal is not None:
                 return refusal.message
+            if time.monotonic() >= deadline - 0.05:
+                return self._timeout_message(deadline)  # the deadline cut the socket
             return _describe(exc)
         with resp:
             resp_headers = {k.lower(): v for k, v in resp.headers.items()}

@@ -32,6 +32,8 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from urllib3.util.connection import allowed_gai_family
 from urllib3.util.timeout import _DEFAULT_TIMEOUT
 
+from scrapers.deadline import bounded
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Allowlist = Collection[tuple[str, int]]
 
@@ -203,6 +205,11 @@ def guarded_create_connection(address, timeout, source_address, socket_options,
 
 class _GuardedConnectionMixin:
     allowlist: Allowlist = frozenset()
+
+    def getresponse(self):
+        # The status line, any number of "100 Continue"s and the headers are read in
+        # this one call: only the fetch deadline (scrapers.deadline) can bound it.
+        return bounded(self.sock, super().getresponse)  # type: ignore[misc]
 
     def _new_conn(self):
         try:

@@ -7,18 +7,28 @@ re-joins URLs at every start tag (a quarter of its time on a diary feed), so the
 resolves the few URLs we keep (link, path-like guid, summary base) against the feed URL
 itself. Performance target: within 1.2x of ``feedparser.parse`` alone, so this does
 little more than one nh3 call per entry.
+
+Hostile documents: :mod:`scrapers.document` first refuses entity declarations (no
+expansion anywhere) and repairs what would make feedparser lose the whole feed (a
+surrogate reference, one bad byte, control characters), so one bad item never costs its
+neighbours. Every entry is then cleaned (:mod:`scrapers.clean`) and its date checked
+against a sane window; a guid listed twice is one diary.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from html import unescape
 from urllib.parse import urljoin
 
 import feedparser
 
-from scrapers.adapters.base import STORY_GUID, fallback_guid
+from scrapers.clean import clean_text, has_scheme, one_line, plain_author, web_link
+from scrapers.document import Refused, close_items, prepare
 from scrapers.types import EntryData, ParsedFeed, SiteAdapter
 
 log = logging.getLogger(__name__)
@@ -49,36 +59,71 @@ def _document_base(headers: Mapping[str, str], url: str) -> str:
 
 
 def _one_line(value: object) -> str:
-    text = " ".join(str(value).split())
-    return text[:300]
+    return one_line(str(value))[:300] or type(value).__name__
 
 
-def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter) -> ParsedFeed:
+@dataclass(frozen=True)
+class DateWindow:
+    """Publication dates outside ``earliest`` .. ``latest`` are not believed: such an
+    entry is stored at its first-seen time (``published_at`` None) and the poll notes it."""
+
+    earliest: datetime
+    latest: datetime
+
+    @classmethod
+    def around(cls, now: datetime, founded: datetime) -> DateWindow:
+        return cls(earliest=founded, latest=now + FUTURE_SLACK)
+
+
+FUTURE_SLACK = timedelta(days=1)
+MAX_OFFSET_MINUTES = 14 * 60  # real zones span -12:00 .. +14:00
+_OFFSET = re.compile(r"([+-])(\d{2}):?(\d{2})\s*$")
+
+
+def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter,
+               dates: DateWindow | None = None) -> ParsedFeed:
     """Parse a fetched feed with ``adapter`` (a SiteAdapter). Never raises.
 
     Ill-formed XML that still yields entries gives them with ``bozo=True``; a document
-    that yields nothing gives ``ParsedFeed(entries=[], error=...)``. GUIDs are unique in
-    the result: a missing or repeated guid falls back to the canonical link, then to a
-    sha256 of link and title.
+    that yields nothing, or declares entities, gives ``ParsedFeed(entries=[], error=...)``.
+    GUIDs are unique in the result: a guid listed twice is one diary (the first copy), a
+    missing guid falls back to the canonical link, then to a sha256 of link and title.
+    Dates outside ``dates`` become None (first seen) with a note.
     """
     adapter: SiteAdapter
     if not body:
         return ParsedFeed(entries=[], error="empty response: no feed document")
     try:
-        parsed = feedparser.parse(body, response_headers=_headers(headers, url),
-                                  sanitize_html=False, resolve_relative_uris=False)
+        body, notes = prepare(body, headers)
+    except Refused as err:
+        return ParsedFeed(entries=[], error=err.message)
+    try:
+        parsed = _feedparser(body, headers, url)
+        repaired = close_items(body) if parsed.get("bozo") else None
+        if repaired is not None:
+            again = _feedparser(repaired, headers, url)
+            if len(again.entries) > len(parsed.entries):
+                # An unclosed <description> swallowed the items after it.
+                again["bozo"], again["bozo_exception"] = 1, parsed.get("bozo_exception")
+                parsed = again
+                notes.append("elements left open in items were closed")
     except Exception as exc:  # noqa: BLE001 - feedparser on hostile input; errors are values
         log.warning("feedparser failed", extra={"url": url}, exc_info=True)
         return ParsedFeed(entries=[], error=f"could not parse the feed: {_one_line(exc)}")
 
-    bozo = bool(parsed.get("bozo"))
-    bozo_message = _one_line(parsed.get("bozo_exception")) if bozo else None
-    feed_title = (parsed.feed.get("title") or "").strip() or None
+    bozo = bool(parsed.get("bozo")) or bool(notes)
+    bozo_message = None
+    if bozo:
+        bozo_message = "; ".join([*notes, *([_one_line(parsed.get("bozo_exception"))]
+                                            if parsed.get("bozo") else [])])
+    feed_title = one_line(parsed.feed.get("title"))[:300] or None
 
     base = _document_base(headers, url)
+    if not web_link(base):
+        base = url
     entries: list[EntryData] = []
     seen: set[str] = set()
-    skipped = 0
+    repeated = undated = 0
     for raw in parsed.entries:
         try:
             entry = adapter.entry_to_diary(raw, base)
@@ -86,30 +131,60 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter) -> Pa
             log.warning("entry skipped", extra={"url": url}, exc_info=True)
             entry = None
         if entry is None:
-            skipped += 1
             continue
+        entry = _tidy(entry, raw)
         if entry.guid in seen:
-            if entry.guid.startswith(STORY_GUID):
-                continue  # one story linked twice (another slug, /story/ vs /stories/)
-            for candidate in (entry.url, fallback_guid(entry.url, entry.title)):
-                if candidate and candidate not in seen:
-                    entry = _with_guid(entry, candidate)
-                    break
-            else:
-                continue  # the very same entry twice: keep the first
+            repeated += 1  # one diary, however often a feed lists its guid
+            continue
+        if entry.published_at is not None and not _believable(entry.published_at, raw, dates):
+            entry = replace(entry, published_at=None)
+            undated += 1
         seen.add(entry.guid)
         entries.append(entry)
+    if repeated:
+        notes.append(f"{repeated} repeated guid(s) ignored")
+    if undated:
+        notes.append(f"{undated} date(s) out of range (before the site's founding, in the "
+                     f"future or with an impossible offset): first-seen time used")
 
+    common = dict(title=feed_title, bozo=bozo, bozo_message=bozo_message, notes=tuple(notes))
     if entries:
-        return ParsedFeed(entries=entries, title=feed_title, bozo=bozo,
-                          bozo_message=bozo_message)
+        return ParsedFeed(entries=entries, **common)
     if not bozo and parsed.get("version"):
         # A well-formed feed that is simply empty (or whose entries were all skipped).
-        return ParsedFeed(entries=[], title=feed_title, bozo=bozo, bozo_message=bozo_message)
+        return ParsedFeed(entries=[], **common)
     reason = bozo_message or "no feed found in the document"
-    return ParsedFeed(entries=[], title=feed_title, bozo=bozo, bozo_message=bozo_message,
-                      error=f"not a usable feed: {reason}")
+    return ParsedFeed(entries=[], error=f"not a usable feed: {reason}", **common)
 
 
-def _with_guid(entry: EntryData, guid: str) -> EntryData:
-    return replace(entry, guid=guid)
+def _feedparser(body: bytes, headers: Mapping[str, str], url: str):
+    return feedparser.parse(body, response_headers=_headers(headers, url),
+                            sanitize_html=False, resolve_relative_uris=False)
+
+
+def _tidy(entry: EntryData, raw: Mapping) -> EntryData:
+    """Clean text in every field; a link that is not http(s) is not stored as a link."""
+    url = entry.url
+    raw_link = str(raw.get("link") or "")
+    # "jav&#x61;script:" and "java&#x09;script:" are javascript: links to a browser, even
+    # though urljoin took them for relative paths under the feed URL.
+    decoded = unescape(unescape(raw_link))
+    if raw_link and has_scheme(decoded) and not web_link(decoded):
+        url = ""
+    url = web_link(url)
+    return replace(
+        entry, url=url, guid=clean_text(entry.guid) or url,
+        title=one_line(entry.title) or "(untitled)", author=plain_author(entry.author),
+        tags=tuple(t for t in (one_line(tag) for tag in entry.tags) if t),
+        summary_html=clean_text(entry.summary_html))
+
+
+def _believable(when: datetime, raw: Mapping, dates: DateWindow | None) -> bool:
+    for key in ("published", "updated", "created"):
+        text = raw.get(key)
+        if text:
+            match = _OFFSET.search(str(text))
+            if match and int(match.group(2)) * 60 + int(match.group(3)) > MAX_OFFSET_MINUTES:
+                return False
+            break
+    return dates is None or dates.earliest <= when <= dates.latest

@@ -15,14 +15,15 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Diary, Feed, PollLog, Site
-from scrapers import decide, schedule, store
+from scrapers import decide, pageguard, schedule, store
 from scrapers.decide import Decision, FeedState
 from scrapers.hosts import on_hosts, site_hosts
 from scrapers.pages import read_page
@@ -99,7 +100,7 @@ def _read_states(session: Session, feed_ids: Sequence[int],
             select(Feed.id, Feed.url, Feed.enabled, Feed.etag, Feed.last_modified,
                    Feed.body_hash, Feed.interval_seconds, Feed.error_count, Feed.title,
                    Site.id.label("site_id"), Site.enabled.label("site_enabled"),
-                   Site.platform, Site.crosspost_window_hours)
+                   Site.platform, Site.crosspost_window_hours, Site.founded_on)
             .join(Site, Feed.site_id == Site.id).where(Feed.id.in_(chunk)))
         for r in rows:
             full = last_full.get(r.id)
@@ -110,7 +111,8 @@ def _read_states(session: Session, feed_ids: Sequence[int],
                 last_modified=r.last_modified, body_hash=r.body_hash,
                 interval_seconds=r.interval_seconds, error_count=r.error_count,
                 title=r.title, rules=rules,
-                conditional=full is None or now - full < FULL_REFETCH_AFTER)
+                conditional=full is None or now - full < FULL_REFETCH_AFTER,
+                founded=datetime.combine(r.founded_on, time.min, UTC))
     return states
 
 
@@ -140,6 +142,7 @@ def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePo
     if not (state.enabled and state.site_enabled):
         return PollOutcome(state.id, state.url, "skipped",
                            error="feed disabled" if not state.enabled else "site disabled")
+    state = replace(state, polled_at=now)
     etag, last_modified = _validators(state)
     result: FetchResult = fetcher.fetch(state.url, etag=etag, last_modified=last_modified)
     decision = decide.classify(state, result)
@@ -213,6 +216,8 @@ def _record(sessions, state: FeedState, decision: Decision, now: datetime,
             parsed = decision.parsed
             if parsed is not None and parsed.bozo:
                 warnings.append(f"feed is not well-formed: {parsed.bozo_message or 'bozo'}")
+            if parsed is not None:
+                warnings += [n for n in parsed.notes if n not in (parsed.bozo_message or "")]
             if parsed is not None and parsed.title and not state.title:
                 values["title"] = parsed.title[:300]
             nxt = schedule.after_success(policy, state.interval_seconds, stored.new_count, now)
@@ -358,13 +363,15 @@ def due_diaries(session: Session, now: datetime, interval: timedelta,
 
 
 def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], now: datetime,
-                   fetcher, *, workers: int = 1) -> int:
+                   fetcher, *, workers: int = 1,
+                   page_time_limit: float = pageguard.TIME_LIMIT) -> int:
     """Scrape each diary's page for its recommend/comment counts and store an observation.
 
     Pages are fetched with no transaction open, and only on the diary's own site's hosts
     (:mod:`scrapers.hosts`): a link elsewhere is stored but never fetched. The reads are
     then stored in one transaction, each with a scrape-health row saying which fields it
-    found. Returns how many diaries were observed (pages that failed are skipped).
+    found. Returns how many diaries were observed (pages that failed, were nested absurdly
+    deep or took longer than ``page_time_limit`` to read are skipped).
     """
     from scrapers.adapters import get_adapter
 
@@ -394,7 +401,11 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
             return target.id, target.site_id, None
         try:
             counts = read_page(get_adapter(target.platform), result.body, result.url,
-                               site_rules.get(target.site_id, ()))
+                               site_rules.get(target.site_id, ()), page_time_limit)
+        except pageguard.PageRefused as refused:
+            log.warning("counts for diary %s not read: %s", target.id, refused.message,
+                        extra={"diary_id": target.id})
+            return target.id, target.site_id, None
         except Exception:  # noqa: BLE001 - a page we cannot read is skipped, not fatal
             log.exception("counts for diary %s unreadable", target.id,
                           extra={"diary_id": target.id})
@@ -441,7 +452,12 @@ def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
                      extra={"site_id": site.id})
             continue
         try:
-            items = adapter.parse_rec_list(result.body, site.base_url)
+            items = pageguard.read_page(
+                result.body, partial(adapter.parse_rec_list, base_url=site.base_url))
+        except pageguard.PageRefused as refused:
+            log.warning("rec list of site %s not read: %s", site.id, refused.message,
+                        extra={"site_id": site.id})
+            continue
         except Exception:  # noqa: BLE001
             log.exception("rec list of site %s unreadable", site.id, extra={"site_id": site.id})
             continue

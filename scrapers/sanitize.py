@@ -6,10 +6,18 @@ only (relative ones resolved against the entry's base URL), no scripts, styles, 
 forms, event handlers or ``javascript:``/``data:``/``vbscript:`` URLs, and every link
 marked ``rel="noopener noreferrer nofollow"``. The result is what templates may render
 with ``|safe``.
+
+Bounded work and size, whatever a feed sends: a summary is stored as at most
+``SUMMARY_MAX_CHARS`` characters (longer input is cut before cleaning, and if the
+cleaned markup is still too long, the summary becomes its plain text); and markup nested
+deeper than ``MAX_DEPTH`` elements is stored as plain text too, since the HTML parser's
+time grows with the square of the depth (50,000 nested ``<div>``s took seconds).
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -27,6 +35,15 @@ ALLOWED_ATTRIBUTES = {
 DROP_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "noscript",
                                "template", "title"})
 URL_SCHEMES = frozenset({"http", "https"})
+SUMMARY_MAX_CHARS = 20_000  # a diary summary is a teaser; the diary page has the rest
+MAX_DEPTH = 100
+# Counting depth costs a regex scan, so only fragments with this many tags are checked.
+_DEPTH_CHECK_TAGS = 200
+_TAG = re.compile(r"<(/?)([a-zA-Z][^\s/>]*)[^>]*?(/?)>")
+# Elements the HTML parser closes by itself (or that never hold content): they do not
+# deepen the tree however many appear.
+_NO_DEPTH = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "br", "img",
+                       "hr", "input", "meta", "link", "wbr", "col", "area", "source"})
 LINK_REL = "noopener noreferrer nofollow"
 
 
@@ -46,7 +63,44 @@ def sanitize_html(html: str, base_url: str) -> str:
     """
     if not html:
         return ""
-    return _cleaner(base_url).clean(html).strip()
+    html = html[:SUMMARY_MAX_CHARS * 2]
+    if html.count("<") > _DEPTH_CHECK_TAGS and nesting_depth(html) > MAX_DEPTH:
+        return plain_text_html(html)
+    cleaned = _cleaner(base_url).clean(html).strip()
+    if len(cleaned) > SUMMARY_MAX_CHARS:
+        return plain_text_html(cleaned)
+    return cleaned
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the elements of ``html`` nest (an upper bound, from the tags alone)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closing = match.groups()
+        if name.lower() in _NO_DEPTH or self_closing:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def plain_text_html(html: str) -> str:
+    """The visible text of ``html`` as one escaped paragraph of at most SUMMARY_MAX_CHARS."""
+    text = " ".join(html_lib.unescape(re.sub(r"<[^>]*(?:>|$)", " ", html)).split())
+    if not text:
+        return ""
+    out = []
+    size = len("<p></p>")
+    for word in text.split(" "):
+        piece = html_lib.escape(word, quote=False)
+        if size + len(piece) + 1 > SUMMARY_MAX_CHARS:
+            break
+        out.append(piece)
+        size += len(piece) + 1
+    return f"<p>{' '.join(out)}</p>" if out else ""
 
 
 @lru_cache(maxsize=256)

@@ -84,6 +84,7 @@ def seed_defaults(session: Session, now: datetime) -> None:
     for rule in DEFAULT_RULES:
         if (rule.phrase.lower(), rule.field) not in existing:
             session.add(TopicRule(phrase=rule.phrase, weight=rule.weight, field=rule.field,
-                                  enabled=True, created_at=now))
+                                  needs_context=rule.needs_context, enabled=True,
+                                  created_at=now))
             existing.add((rule.phrase.lower(), rule.field))
     session.flush()

@@ -67,10 +67,12 @@ class StoreResult:
 def load_rules(session: Session) -> list[Rule]:
     """The enabled TopicRule rows; DEFAULT_RULES while the table has never been seeded."""
     rows = session.execute(select(TopicRule.phrase, TopicRule.weight, TopicRule.field,
-                                  TopicRule.enabled).order_by(TopicRule.id)).all()
+                                  TopicRule.needs_context, TopicRule.enabled)
+                           .order_by(TopicRule.id)).all()
     if not rows:
         return list(DEFAULT_RULES)
-    return [Rule(phrase, weight, field) for phrase, weight, field, enabled in rows if enabled]
+    return [Rule(phrase, weight, field, bool(context))
+            for phrase, weight, field, context, enabled in rows if enabled]
 
 
 def _cut(value: str | None, name: str) -> str | None:
@@ -100,6 +102,47 @@ def _existing(session: Session, site_id: int, guids: Sequence[str]) -> dict[str,
                                           Diary.published_at)
                                    .where(Diary.site_id == site_id, Diary.guid.in_(chunk))):
             found[row.guid] = (row.id, row.content_hash, row.published_at)
+    return found
+
+
+def identity_link(url: str | None) -> str | None:
+    """The key under which two entries of one site are one diary even when their guids
+    differ: the canonical link without scheme, "www." or trailing slash. None when a link
+    cannot name one diary (none at all, or a site's front page)."""
+    key = crosspost.normalise_url(url or "")
+    host, _, path = key.partition("/")
+    if not host or not path.strip("/"):
+        return None
+    return key
+
+
+def _same_link(session: Session, site_id: int, by_guid: Mapping[str, TaggedEntry],
+               existing: Mapping[str, tuple]) -> dict[str, tuple]:
+    """Stored diaries of the site that new guids in ``by_guid`` are copies of, by link.
+
+    A stored diary still listed under its own guid is another diary, and a link shared
+    by two new entries identifies neither."""
+    wanted: dict[str, str] = {}
+    shared: set[str] = set()
+    for guid, item in by_guid.items():
+        key = identity_link(item.entry.url) if guid not in existing else None
+        if key is not None:
+            if key in wanted:
+                shared.add(key)
+            wanted[key] = guid
+    for key in shared:
+        del wanted[key]
+    found: dict[str, tuple] = {}
+    # Links are stored in the adapter's canonical form, so a churned entry's link is
+    # stored exactly as it comes now: one indexed lookup per link, no spelling variants.
+    links = sorted({by_guid[guid].entry.url for guid in wanted.values()})
+    for chunk in _chunks(links):
+        for row in session.execute(select(Diary.guid, Diary.id, Diary.content_hash,
+                                          Diary.published_at, Diary.url)
+                                   .where(Diary.site_id == site_id, Diary.url.in_(chunk))):
+            guid = wanted.get(identity_link(row.url) or "")
+            if guid is not None and row.guid not in by_guid:
+                found[guid] = (row.id, row.content_hash, row.published_at)
     return found
 
 
@@ -135,6 +178,8 @@ def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], 
         if former in existing and guid not in existing:
             existing[guid] = existing[former]  # stored by an older version: same diary
             renamed.add(guid)
+    # A feed whose guids change on every fetch: the same link is the same diary.
+    existing.update(_same_link(session, site_id, by_guid, existing))
     new_rows, changed_rows, unchanged_ids = [], [], []
     for guid, item in by_guid.items():
         values = _values(item, now)

@@ -4,10 +4,14 @@ Pure (text in, score out) because it runs on every entry of every poll and after
 rule change; the rules themselves live in the TopicRule table.
 
 Scoring: each phrase counts once per field, times the field's weight (a phrase in the
-title says more about the diary than one in passing in the body). Matching is
-case-insensitive, on word boundaries, and any run of whitespace matches a space in a
-phrase. A rule set is compiled once (cached); a score then costs a fast substring
-pre-check per phrase and a regex scan only for the phrases that may be there.
+title says more about the diary than one in passing in the body). Matching reads words,
+as a person does: case-insensitive, whole words, hyphens and punctuation are spaces
+("health-care" is "health care"), a phrase also matches written as one word
+("healthcare"), and its words match in any order a few words apart ("reform of the
+health system" is "health reform"); "H.R." is "HR" and "veterans'" is "veterans". A rule
+marked ``needs_context`` (an ambiguous name or word: "Moore", "coverage") scores only in
+a diary where some other, unambiguous rule also matched. Rules that read the same after
+this folding count once.
 """
 
 from __future__ import annotations
@@ -22,8 +26,6 @@ from scrapers.types import EntryData
 
 FIELDS = ("title", "tags", "body")
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "body": 1.0}
-# Tags are joined with a separator no phrase can span, so "health" + "care" is not a match.
-_TAG_SEPARATOR = " | "
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class Rule:
     phrase: str
     weight: float
     field: str = "any"  # any | title | tags | body
+    # Scores only when a rule without this flag matched the same diary.
+    needs_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -49,43 +53,141 @@ class Hit:
     points: float
 
 
-# Weights: 3 = unmistakably the topic, 2 = strongly about it, 1 = suggestive (ambiguous
-# acronyms, names that also appear in other contexts).
+# Weights: 3 = unmistakably the topic, 2 = strongly about it, 1 = suggestive. Rules with
+# True at the end are ambiguous alone (a filmmaker, a senator, media "coverage", a
+# "public option" for broadband) and score only next to an unambiguous term.
+# Hyphenated, one-word and reordered spellings need no rule of their own.
+CONTEXT = True
 DEFAULT_RULES: list[Rule] = [
     Rule("single payer", 3.0),
-    Rule("single-payer", 3.0),
     Rule("Medicare for All", 3.0),
     Rule("universal health care", 3.0),
-    Rule("universal healthcare", 3.0),
     Rule("HR 676", 3.0),
-    Rule("H.R. 676", 3.0),
     Rule("SB 840", 3.0),
     Rule("SiCKO", 3.0),
+    Rule("Affordable Care Act", 3.0),
+    Rule("Obamacare", 3.0),
+    Rule("Romneycare", 3.0),
     Rule("universal coverage", 2.5),
-    Rule("public option", 2.5),
+    Rule("guaranteed health care", 2.5),
+    Rule("national health program", 2.5),
+    Rule("public option", 2.5, needs_context=CONTEXT),
+    Rule("public plan", 2.0, needs_context=CONTEXT),
     Rule("California Nurses Association", 2.5),
+    Rule("PNHP", 2.5),
     Rule("health care reform", 2.0),
     Rule("health reform", 2.0),
     Rule("health care", 2.0),
-    Rule("healthcare", 2.0),
     Rule("health insurance", 2.0),
+    Rule("health insurer", 2.0),
+    Rule("health insurers", 2.0),
+    Rule("health plan", 2.0),
+    Rule("health coverage", 2.0),
+    Rule("health system", 1.5),
+    Rule("health center", 1.5),
+    Rule("health centers", 1.5),
+    Rule("mental health", 2.0),
+    Rule("mental illness", 1.0, needs_context=CONTEXT),
+    Rule("parity", 1.5, needs_context=CONTEXT),
     Rule("uninsured", 2.0),
     Rule("underinsured", 2.0),
+    Rule("pre-existing condition", 2.5),
+    Rule("pre-existing conditions", 2.5),
+    Rule("individual mandate", 2.0),
+    Rule("mandate", 1.0, needs_context=CONTEXT),
     Rule("SCHIP", 2.0),
+    Rule("CHIP", 1.5, needs_context=CONTEXT),
     Rule("Medicare", 1.5),
     Rule("Medicaid", 1.5),
-    Rule("insurance companies", 1.5),
+    Rule("Medicare Advantage", 2.0),
+    Rule("Part D", 1.0, needs_context=CONTEXT),
+    Rule("doughnut hole", 1.0, needs_context=CONTEXT),
+    Rule("COBRA", 1.0, needs_context=CONTEXT),
+    Rule("insurance companies", 1.5, needs_context=CONTEXT),
+    Rule("insurance company", 1.5, needs_context=CONTEXT),
+    Rule("private insurance", 2.0),
+    Rule("employer coverage", 2.0),
+    Rule("junk plans", 2.0),
+    Rule("insurer", 1.5),
+    Rule("insurers", 1.5),
+    Rule("Blue Cross", 2.0),
+    Rule("Kaiser", 1.0, needs_context=CONTEXT),
+    Rule("UnitedHealth", 2.0),
+    Rule("WellPoint", 2.0),
+    Rule("Aetna", 2.0),
+    Rule("Humana", 2.0),
     Rule("HMO", 1.5),
     Rule("HMOs", 1.5),
-    Rule("Michael Moore", 1.0),
-    Rule("CNA", 1.0),
-    Rule("nurses", 1.0),
-    Rule("prescription drugs", 1.0),
+    Rule("managed care", 1.5),
+    Rule("premiums", 1.0, needs_context=CONTEXT),
+    Rule("deductible", 1.5),
+    Rule("high-deductible", 2.0),
+    Rule("copay", 1.5),
+    Rule("prior authorization", 2.0),
+    Rule("deny coverage", 2.0),
+    Rule("denied coverage", 2.0),
+    Rule("claims denial", 2.0),
+    Rule("coverage", 1.0, needs_context=CONTEXT),
+    Rule("HSA", 2.5),
+    Rule("HSAs", 2.5),
+    Rule("health savings account", 2.5),
+    Rule("health savings accounts", 2.5),
+    Rule("prescription drugs", 1.5),
+    Rule("prescription drug", 1.5),
+    Rule("prescriptions", 1.5),
+    Rule("drug prices", 2.0),
+    Rule("drug price", 2.0),
+    Rule("drug companies", 1.5),
+    Rule("drug makers", 1.5),
+    Rule("pharmaceutical", 1.5),
+    Rule("Big Pharma", 2.0),
+    Rule("pharma", 1.0, needs_context=CONTEXT),
+    Rule("pharmacy benefit managers", 2.5),
+    Rule("PBM", 2.0),
+    Rule("PBMs", 2.0),
+    Rule("insulin", 2.0),
+    Rule("dialysis", 1.5),
+    Rule("chemo", 2.0),
+    Rule("cancer", 1.0),
+    Rule("patients", 1.5),
+    Rule("hospital", 1.5),
+    Rule("hospitals", 1.5),
+    Rule("emergency room", 1.5),
+    Rule("emergency rooms", 1.5),
+    Rule("nursing home", 1.5),
+    Rule("nursing homes", 1.5),
+    Rule("clinic", 1.0),
+    Rule("clinics", 1.0),
+    Rule("medical bills", 2.0),
+    Rule("medical debt", 2.0),
+    Rule("medical bankruptcy", 2.0),
+    Rule("medically necessary", 1.5),
+    Rule("surprise billing", 2.0),
+    Rule("death panels", 2.0),
+    Rule("end-of-life", 1.0, needs_context=CONTEXT),
+    Rule("Walter Reed", 2.5),
+    Rule("VA hospital", 2.5),
+    Rule("VA hospitals", 2.5),
+    Rule("veterans health care", 2.5),
+    Rule("veterans", 1.0, needs_context=CONTEXT),
+    Rule("wait list", 1.0, needs_context=CONTEXT),
+    Rule("wounded", 1.0, needs_context=CONTEXT),
+    Rule("doctors", 1.0, needs_context=CONTEXT),
+    Rule("doctor", 1.0, needs_context=CONTEXT),
+    Rule("nurses", 1.0, needs_context=CONTEXT),
+    Rule("nurse", 1.0, needs_context=CONTEXT),
+    Rule("CNA", 1.0, needs_context=CONTEXT),
+    Rule("Michael Moore", 1.0, needs_context=CONTEXT),
+    Rule("Moore", 0.5, needs_context=CONTEXT),
     Rule("health", 0.5, "tags"),
 ]
 
 _TAG_RE = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
+# A word, with the dots of "h.r." and the apostrophes of "moore's" inside it.
+_WORD = re.compile(r"[^\W_]+(?:[.'\u2019][^\W_]+)*")
+_POSSESSIVE = re.compile(r"['\u2019]s$")
+# Words of a phrase may stand this many places further apart than in the phrase itself.
+_SLACK = 1
 
 
 def html_to_text(fragment: str) -> str:
@@ -95,55 +197,102 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(_TAG_RE.sub(" ", fragment))
 
 
-def _key(text: str) -> str:
-    return _SPACES.sub(" ", text.strip().lower())
+def _fold(word: str) -> str:
+    if word.isalnum():
+        return word
+    return _POSSESSIVE.sub("", word).replace(".", "").replace("'", "").replace("\u2019", "")
 
 
-def _phrase_pattern(phrase: str) -> str:
-    return r"\s+".join(re.escape(word) for word in _key(phrase).split(" "))
+def words(text: str) -> list[str]:
+    """The words of ``text`` as matching sees them (see the module docstring)."""
+    return [_fold(word) for word in _WORD.findall(text.lower())]
 
 
-_WORD = re.compile(r"\w+")
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(words(phrase))
 
 
-def _needle(key: str) -> str:
-    # The longest word of a phrase must appear in the text for the phrase to: a plain
-    # substring test (C speed) rules out most phrases before any regex runs.
-    words = _WORD.findall(key)
-    return max(words, key=len) if words else key
+def _positions(text: str, vocabulary: frozenset[str]) -> dict[str, list[int]]:
+    """Where each word of ``vocabulary`` stands in ``text`` (other words are not kept)."""
+    found: dict[str, list[int]] = {}
+    for i, word in enumerate(_WORD.findall(text.lower())):
+        if word not in vocabulary:
+            if word.isalnum():
+                continue  # the common case, kept cheap: this runs on every word of a poll
+            word = _fold(word)
+            if word not in vocabulary:
+                continue
+        found.setdefault(word, []).append(i)
+    return found
+
+
+def _spellings(key: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """``key`` and every way of writing some of its neighbouring words as one word:
+    ("health", "care", "reform") is also ("healthcare", "reform"), ... ("healthcarereform",)."""
+    forms = [key[:1]]
+    for word in key[1:]:
+        forms = [f + (word,) for f in forms] + [f[:-1] + (f[-1] + word,) for f in forms]
+    return forms if key else []
+
+
+def _present(key: tuple[str, ...], at: dict[str, list[int]]) -> bool:
+    if not key or any(word not in at for word in key):
+        return False
+    if len(key) == 1:
+        return True
+    reach = len(key) - 1 + _SLACK
+    rarest = min(key, key=lambda word: len(at[word]))
+    return any(all(any(abs(q - p) <= reach for q in at[word]) for word in key)
+               for p in at[rarest])
 
 
 class _FieldMatcher:
-    """The rules that apply to one field, grouped by a cheap substring pre-check."""
+    """The rules that apply to one field, by their folded phrase."""
 
     def __init__(self, rules: Sequence[Rule]):
-        self.by_key: dict[str, list[Rule]] = {}
+        self.by_key: dict[tuple[str, ...], Rule] = {}
         for rule in rules:
-            self.by_key.setdefault(_key(rule.phrase), []).append(rule)
-        self.groups: dict[str, list[tuple[str, re.Pattern]]] = {}
-        for key in self.by_key:
-            # The pattern starts with a literal so re's fast prefix search applies; the
-            # word boundary before the match is checked by hand (a look-behind would
-            # disable that search and triple the cost).
-            self.groups.setdefault(_needle(key), []).append(
-                (key, re.compile(_phrase_pattern(key) + r"(?!\w)")))
+            # "single payer" and "single-payer" are one rule now: the first one counts.
+            self.by_key.setdefault(_key(rule.phrase), rule)
+        joined: dict[str, tuple[str, ...]] = {}
+        for key in list(self.by_key):
+            first = joined.setdefault("".join(key), key)
+            if first != key:
+                del self.by_key[key]  # "healthcare" is "health care"
+        self.spellings = {key: _spellings(key) for key in self.by_key}
+        self.vocabulary = frozenset(w for forms in self.spellings.values()
+                                    for form in forms for w in form)
+        # Only phrases one of whose spellings starts with a word of a text can be there.
+        self.by_word: dict[str, set[tuple[str, ...]]] = {}
+        for key, forms in self.spellings.items():
+            for form in forms:
+                self.by_word.setdefault(form[0], set()).add(key)
 
-    def keys_in(self, text: str) -> set[str]:
-        found: set[str] = set()
-        if not text:
-            return found
-        lowered = text.lower()
-        for needle, patterns in self.groups.items():
-            if needle not in lowered:
+    def keys_in(self, texts: Sequence[str]) -> set[tuple[str, ...]]:
+        """Keys found in any one of ``texts`` (a phrase never spans two of them)."""
+        found: set[tuple[str, ...]] = set()
+        for text in texts:
+            if not text:
                 continue
-            for key, pattern in patterns:
-                for match in pattern.finditer(lowered):
-                    start = match.start()
-                    before = lowered[start - 1] if start else " "
-                    if not (before.isalnum() or before == "_"):
-                        found.add(key)
-                        break
+            at = _positions(text, self.vocabulary)
+            for word in at:
+                found.update(key for key in self.by_word.get(word, ()) if key not in found
+                             and any(_present(form, at) for form in self.spellings[key]))
         return found
+
+
+def _in_context(hits: Sequence[Hit], context: dict[str, bool]) -> bool:
+    """Whether ambiguous rules may score: an unambiguous rule matched, or two different
+    ambiguous ones did ("Kaiser" and "premiums" together are about health care)."""
+    ambiguous: list[set[str]] = []
+    for hit in hits:
+        if hit.weight > 0:
+            if not context[hit.phrase]:
+                return True
+            ambiguous.append(set(_key(hit.phrase)))
+    # "Moore" inside "Michael Moore" is one name, not two terms.
+    return any(not (a <= b or b <= a) for i, a in enumerate(ambiguous)
+               for b in ambiguous[i + 1:])
 
 
 class CompiledRules:
@@ -152,21 +301,23 @@ class CompiledRules:
     def __init__(self, rules: Sequence[Rule]):
         self.rules = tuple(rules)
         self.order = {rule.phrase: i for i, rule in reversed(list(enumerate(self.rules)))}
+        self.context = {rule.phrase: rule.needs_context for rule in reversed(self.rules)}
         self.fields = {
             name: _FieldMatcher([r for r in self.rules if r.field in ("any", name)])
             for name in FIELDS
         }
 
     def hits(self, title: str, tags: Sequence[str], body: str) -> list[Hit]:
-        texts = {"title": title or "", "tags": _TAG_SEPARATOR.join(tags or ()),
-                 "body": body or ""}
+        texts = {"title": [title or ""], "tags": list(tags or ()), "body": [body or ""]}
         result = []
         for name in FIELDS:
             matcher = self.fields[name]
             for key in matcher.keys_in(texts[name]):
-                for rule in matcher.by_key[key]:
-                    result.append(Hit(rule.phrase, name, rule.weight,
-                                      rule.weight * FIELD_WEIGHTS[name]))
+                rule = matcher.by_key[key]
+                result.append(Hit(rule.phrase, name, rule.weight,
+                                  rule.weight * FIELD_WEIGHTS[name]))
+        if not _in_context(result, self.context):
+            result = [h for h in result if not self.context[h.phrase]]
         result.sort(key=lambda h: (self.order[h.phrase], FIELDS.index(h.field)))
         return result
 

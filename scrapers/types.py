@@ -56,7 +56,8 @@ class FetchResult:
 
     @property
     def not_modified(self) -> bool:
-        return self.status == 304
+        # An unsolicited 304 carries an error and is not "unchanged".
+        return self.status == 304 and self.error is None
 
     @property
     def ok(self) -> bool:
@@ -88,6 +89,8 @@ class ParsedFeed:
     bozo_message: str | None = None
     # Set when the document yielded nothing usable: a clear error for the poll log.
     error: str | None = None
+    # What the parse repaired or ignored (bad bytes, repeated guids, dates out of range).
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

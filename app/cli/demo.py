@@ -95,7 +95,7 @@ def _add_rules(session, now: datetime) -> None:
         if (rule.phrase.lower(), rule.field) not in present:
             present.add((rule.phrase.lower(), rule.field))
             session.add(TopicRule(phrase=rule.phrase, weight=rule.weight, field=rule.field,
-                                  created_at=now))
+                                  needs_context=rule.needs_context, created_at=now))
     session.flush()
 
 

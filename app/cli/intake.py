@@ -15,6 +15,7 @@ from app.services import polling
 from app.templating import count
 from models import Diary, Site
 from scrapers import store
+from scrapers.clean import terminal_safe
 from scrapers.seeds import seed_defaults
 from scrapers.topics import DEFAULT_RULES, FIELD_WEIGHTS, compile_rules, explain, html_to_text
 
@@ -53,7 +54,7 @@ def poll(env: Env, site_slug: str | None, feed_id: int | None) -> None:
             line += f"; error: {o.error}"
         if o.warning:
             line += f"; warning: {o.warning}"
-        click.echo(line)
+        click.echo(terminal_safe(line))
     failed = sum(1 for o in outcomes if o.outcome == "error")
     new = sum(o.new_count for o in outcomes)
     click.echo(f"{len(outcomes)} feeds polled, {new} new diaries, {failed} failed", err=True)
@@ -100,10 +101,12 @@ def diaries_list(env: Env, site_slug: str | None, health_only: bool, as_json: bo
         click.echo("no diaries yet (run `python run.py poll`)")
     for diary, slug in rows:
         terms = ", ".join(diary.topic_terms or [])
-        click.echo(f"{diary.id:>6} {slug:<10} {diary.published_at:%Y-%m-%d %H:%M} "
-                   f"{count(diary.recommends):>4} recs {count(diary.comments):>4} com "
-                   f"score {diary.topic_score:>5.1f}  {diary.title[:70]}"
-                   + (f"  [{terms}]" if terms else ""))
+        # Titles come from feeds: escape what could drive the terminal (ESC, BEL, ...).
+        line = (f"{diary.id:>6} {slug:<10} {diary.published_at:%Y-%m-%d %H:%M} "
+                f"{count(diary.recommends):>4} recs {count(diary.comments):>4} com "
+                f"score {diary.topic_score:>5.1f}  {diary.title[:70]}"
+                + (f"  [{terms}]" if terms else ""))
+        click.echo(terminal_safe(line))
 
 
 @cli.group("topics")

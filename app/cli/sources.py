@@ -14,6 +14,7 @@ from app.services import scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
 from models import FEED_KINDS, PLATFORMS
+from scrapers.clean import terminal_safe
 
 
 def _now() -> datetime:
@@ -57,7 +58,9 @@ def sources_list(env: Env) -> None:
                            f"{feed.last_status or '-'}, next poll {next_poll}, "
                            f"consecutive errors {feed.error_count}, {health.label}")
                 if feed.last_error:
-                    click.echo(f"      last error: {feed.last_error.splitlines()[0][:200]}")
+                    # Errors quote what servers sent: never let it drive the terminal.
+                    click.echo(terminal_safe(
+                        f"      last error: {feed.last_error.splitlines()[0][:200]}"))
 
 
 @sources_group.command("add")

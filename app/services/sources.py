@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -173,6 +173,8 @@ SITE_SETTINGS: dict[str, _Setting] = {
     "rec_window_hours": _Setting(float, 0, label="Rec window (hours)"),
     "comment_target": _Setting(int, 0, label="Comment target"),
     "crosspost_window_hours": _Setting(float, 0, label="Cross-post window (hours)"),
+    # Feed dates before this are not believed (scrapers.parse.DateWindow).
+    "founded_on": _Setting(date, label="Founded on"),
     "enabled": _Setting(bool, label="Enabled"),
     "name": _Setting(str, label="Name"),
     "extra_hosts": _Setting(list, label="Other hosts of this site"),
@@ -203,6 +205,15 @@ def _coerce(field: str, spec: _Setting, value):
         if isinstance(value, str):
             return value.strip().lower() in {"1", "true", "on", "yes", "y"}
         return bool(value)
+    if spec.kind is date:
+        try:
+            day = value if isinstance(value, date) else date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationError(f"{label} must be a date like 1999-01-01, got {value!r}") \
+                from None
+        if not date(1990, 1, 1) <= day <= date(2100, 1, 1):
+            raise ValidationError(f"{label} must be between 1990 and 2100, got {day}")
+        return day
     if spec.kind is str:
         value = one_line(value)
         if not value or len(value) > 120:
@@ -236,8 +247,9 @@ def update_site_settings(session: Session, site_id: int, **settings) -> Site:
 
     Keys: rec_slots (>= 1), rec_half_life_hours (> 0), rec_fallback_threshold (>= 0),
     rec_window_hours (>= 0), comment_target (>= 0), crosspost_window_hours (>= 0),
-    enabled, name, extra_hosts (host names the site's diary pages also live on, one per
-    line), rec_list_url (blank: none). A bad value raises ValidationError naming the field;
+    founded_on (a date: feed dates before it are replaced by first-seen time), enabled,
+    name, extra_hosts (host names the site's diary pages also live on, one per line),
+    rec_list_url (blank: none). A bad value raises ValidationError naming the field;
     nothing changes.
     """
     site = session.get(Site, site_id)

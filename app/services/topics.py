@@ -77,12 +77,15 @@ def _check_unique(session: Session, phrase: str, field: str, rule_id: int | None
 
 
 def add_rule(session: Session, *, phrase: str, weight, field: str = "any",
-             note: str | None = None, now: datetime) -> TopicRule:
+             note: str | None = None, needs_context: bool = False,
+             now: datetime) -> TopicRule:
     """Add an enabled rule. Empty phrase, weight outside -100..100 or not a number, or a
-    duplicate (phrase, field) raise a clear ValidationError/Conflict."""
+    duplicate (phrase, field) raise a clear ValidationError/Conflict. ``needs_context``:
+    the phrase is ambiguous and scores only next to an unambiguous rule's phrase."""
     phrase, weight, field = _phrase(phrase), _weight(weight), _field(field)
     _check_unique(session, phrase, field, None)
     rule = TopicRule(phrase=phrase, weight=weight, field=field, enabled=True,
+                     needs_context=bool(needs_context),
                      note=(note or "").strip() or None, created_at=now)
     session.add(rule)
     session.flush()
@@ -91,8 +94,9 @@ def add_rule(session: Session, *, phrase: str, weight, field: str = "any",
 
 def update_rule(session: Session, rule_id: int, *, phrase: str | None = None,
                 weight=None, field: str | None = None, enabled: bool | None = None,
-                note: str | None = None) -> TopicRule:
-    """Change any of a rule's phrase, weight, field, enabled flag or note (None = keep)."""
+                note: str | None = None, needs_context: bool | None = None) -> TopicRule:
+    """Change any of a rule's phrase, weight, field, enabled or needs_context flag or
+    note (None = keep)."""
     rule = get_rule(session, rule_id)
     new_phrase = rule.phrase if phrase is None else _phrase(phrase)
     new_weight = rule.weight if weight is None else _weight(weight)
@@ -102,6 +106,8 @@ def update_rule(session: Session, rule_id: int, *, phrase: str | None = None,
     rule.phrase, rule.weight, rule.field = new_phrase, new_weight, new_field
     if enabled is not None:
         rule.enabled = bool(enabled)
+    if needs_context is not None:
+        rule.needs_context = bool(needs_context)
     if note is not None:
         rule.note = note.strip() or None
     session.flush()
@@ -118,7 +124,8 @@ def enabled_rules(session: Session) -> list:
 
     rows = session.scalars(select(TopicRule).where(TopicRule.enabled.is_(True))
                            .order_by(TopicRule.id))
-    return [Rule(phrase=row.phrase, weight=row.weight, field=row.field) for row in rows]
+    return [Rule(phrase=row.phrase, weight=row.weight, field=row.field,
+                 needs_context=row.needs_context) for row in rows]
 
 
 def split_tags(text: str) -> list[str]:

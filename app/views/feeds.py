@@ -12,6 +12,7 @@ from app.db import get_db
 from app.services import boost as boost_service
 from app.services import users as user_service
 from app.templating import count
+from scrapers.clean import clean_text
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -24,9 +25,12 @@ def _iso(value: datetime) -> str:
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    # Stored text is cleaned at ingest; this also covers rows stored before that, since
+    # one control character would make the whole feed ill-formed for its reader.
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}",
+                            {k: clean_text(v) for k, v in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = clean_text(text)
     return element
 
 

@@ -47,7 +47,9 @@ def add():
         rule = topic_service.add_rule(get_db(), phrase=form.get("phrase", ""),
                                       weight=form.get("weight", ""),
                                       field=form.get("field", "any"),
-                                      note=form.get("note"), now=clock.now())
+                                      note=form.get("note"),
+                                      needs_context=form.get("needs_context") == "1",
+                                      now=clock.now())
     except DomainError as err:
         return _refused(err)
     return _changed(f"Added rule “{rule.phrase}” ({rule.field}, weight {rule.weight:g}).")
@@ -58,8 +60,11 @@ def add():
 def edit(rule_id: int):
     form = request.form
     try:
+        # An unticked box sends nothing: "context_shown" says the form had the box.
+        context = form.get("needs_context") == "1" if "context_shown" in form else None
         rule = topic_service.update_rule(get_db(), rule_id, phrase=form.get("phrase"),
-                                         weight=form.get("weight"), field=form.get("field"))
+                                         weight=form.get("weight"), field=form.get("field"),
+                                         needs_context=context)
     except DomainError as err:
         return _refused(err)
     return _changed(f"Saved rule “{rule.phrase}”.")

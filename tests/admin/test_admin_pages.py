@@ -170,6 +170,30 @@ def test_topic_test_box_shows_matches(client, admin, db_session):
     assert 'class="topic-score">' in html and 'class="topic-score">0<' not in html
 
 
+def test_an_ambiguous_rule_scores_only_next_to_a_health_care_term(client, admin, db_session):
+    db_session.add(TopicRule(phrase="single payer", weight=3.0, field="any"))
+    db_session.flush()
+    token = _token(client, "/admin/topics/")
+    client.post("/admin/topics/", data={"csrf_token": token, "phrase": "Moore",
+                                        "weight": "1", "field": "any", "needs_context": "1"})
+    rule = db_session.scalar(select(TopicRule).where(TopicRule.phrase == "Moore"))
+    assert rule.needs_context
+
+    def tested(title):
+        return client.post("/admin/topics/test", data={"csrf_token": token, "title": title,
+                                                       "tags": "", "body": ""}).get_data(
+            as_text=True)
+
+    assert 'class="term">Moore<' not in tested("Moore on guns")
+    assert 'class="term">Moore<' in tested("Moore on single payer")
+    client.post(f"/admin/topics/{rule.id}", data={"csrf_token": token, "phrase": "Moore",
+                                                  "weight": "1", "field": "any",
+                                                  "context_shown": "1"})
+    db_session.refresh(rule)
+    assert not rule.needs_context
+    assert 'class="term">Moore<' in tested("Moore on guns")
+
+
 def test_topic_rule_validation_errors_on_page(client, admin):
     token = _token(client, "/admin/topics/")
     res = client.post("/admin/topics/", data={"csrf_token": token, "phrase": " ",

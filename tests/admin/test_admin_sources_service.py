@@ -97,6 +97,8 @@ def test_update_site_settings_accepts_form_strings(db_session, make_site):
                                  enabled="off")
     assert (site.rec_slots, site.rec_half_life_hours, site.comment_target,
             site.crosspost_window_hours, site.enabled) == (12, 1.5, 0, 0.0, False)
+    sources.update_site_settings(db_session, site.id, founded_on="2002-05-26")
+    assert site.founded_on.isoformat() == "2002-05-26"
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -107,6 +109,8 @@ def test_update_site_settings_accepts_form_strings(db_session, make_site):
     ("comment_target", "-1", "Comment target must be at least 0"),
     ("rec_window_hours", "soon", "Rec window \\(hours\\) must be a number"),
     ("crosspost_window_hours", "-3", "Cross-post window"),
+    ("founded_on", "last year", "Founded on must be a date like 1999-01-01"),
+    ("founded_on", "1066-10-14", "Founded on must be between 1990 and 2100"),
     ("colour", "red", "Unknown site setting"),
 ])
 def test_update_site_settings_names_the_bad_field_and_changes_nothing(

@@ -105,3 +105,23 @@ def test_poll_then_list_diaries(run, network):
     network.set_fault("/" + feed.url.split("/", 3)[3], "500")
     failed = run("poll", "--feed", str(feed.id), PRIVATE_ADDRESS_ALLOWLIST=host_port)
     assert failed.exit_code == 1 and "error: HTTP 500" in failed.output
+
+
+def test_diaries_list_escapes_control_characters_from_older_rows(run):
+    from datetime import UTC, datetime
+
+    from models import Diary
+
+    run("db", "upgrade")
+    engine = make_engine(run.url)
+    with make_session_factory(engine)() as session:
+        site = session.scalar(select(Site))
+        when = datetime(2007, 6, 29, tzinfo=UTC)
+        session.add(Diary(site_id=site.id, guid="g", url="http://x.example/1",
+                          title="Red \x1b[31malert\x07", published_at=when,
+                          content_hash="0" * 64, first_seen_at=when, last_seen_at=when))
+        session.commit()
+    engine.dispose()
+    output = run("diaries", "list").output
+    assert "\x1b" not in output and "\x07" not in output
+    assert "Red \\x1b[31malert\\x07" in output

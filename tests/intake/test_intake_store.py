@@ -224,3 +224,24 @@ def test_retag_rescores_stored_diaries_with_the_enabled_rules(db_session, make_s
 
 def test_rules_default_until_the_table_is_seeded(db_session):
     assert store.load_rules(db_session) == DEFAULT_RULES
+
+
+def test_a_new_guid_with_a_stored_link_is_that_diary_unless_the_link_names_no_one(
+        db_session, make_site):
+    site = make_site()
+    put(db_session, site, [entry(1, guid="a-1"), entry(2, guid="a-2"),
+                           entry(3, guid="home-1", url="https://kos.example/")])
+    later = T0 + timedelta(minutes=20)
+    churned = put(db_session, site, [
+        entry(1, "Diary 1, edited", guid="b-1"),                 # churned guid: same diary
+        entry(2, guid="a-2"), entry(9, guid="b-2", url="https://kos.example/d/2"),
+        entry(3, guid="home-2", url="https://kos.example/"),     # a front page names no one
+    ], now=later)
+    rows = {d.guid: d for d in diaries(db_session, site)}
+    # The churned guid updated the stored diary (its guid is kept); the link of a diary
+    # still listed under its own guid, and the front page, are new diaries.
+    assert rows["a-1"].title == "Diary 1, edited" and "b-1" not in rows
+    assert {"b-2", "home-2"} <= set(rows)
+    assert (churned.new_count, churned.updated_count) == (2, 1)
+    assert store.identity_link("https://www.kos.example/d/1/") == "kos.example/d/1"
+    assert store.identity_link("https://kos.example/") is None

@@ -77,7 +77,8 @@ def test_default_rules_tag_typical_health_care_diaries():
                   DEFAULT_RULES)
     assert sb840.score > 0 and "SB 840" in sb840.terms
     text = html_to_text("<p>The <b>California Nurses Association</b> backs single-payer.</p>")
-    assert {"California Nurses Association", "single-payer"} <= set(
+    # "single-payer" is the "single payer" rule: spellings fold into one.
+    assert {"California Nurses Association", "single payer"} <= set(
         score("x", [], text, DEFAULT_RULES).terms)
 
 
@@ -108,3 +109,42 @@ def test_scoring_is_fast_enough_for_every_entry():
         matcher.score("A long diary title about the war in Iraq", ["iraq", "politics"], text)
     per_entry = (time.perf_counter() - start) / 2000
     assert per_entry < 0.001, f"{per_entry * 1e6:.0f} µs per entry"
+
+
+def test_hyphens_one_word_spellings_and_word_order_match_like_the_phrase():
+    rules = [Rule("health care reform", 2.0), Rule("single payer", 3.0)]
+    for title in ("Health-care reform now", "Healthcare reform now",
+                  "Reform of the health care system", "Single-payer", "singlepayer"):
+        assert score(title, [], "", rules).score > 0, title
+    # Words far apart, or inside other words, are not the phrase.
+    assert score("Reform the tax code; health and care are another day's work",
+                 [], "", rules).score == 0
+    assert score("Singlepayers", [], "", rules).score == 0
+
+
+def test_spellings_of_one_rule_count_once():
+    rules = [Rule("single payer", 3.0), Rule("single-payer", 3.0), Rule("health care", 2.0),
+             Rule("healthcare", 2.0)]
+    match = score("Single-payer healthcare", [], "", rules)
+    assert match.terms == ("single payer", "health care")
+    assert match.score == (3.0 + 2.0) * FIELD_WEIGHTS["title"]
+
+
+def test_an_ambiguous_name_scores_only_next_to_a_health_care_term():
+    film = score("Bowling for Columbine, five years later", [],
+                 "Michael Moore's film about guns still starts arguments.", DEFAULT_RULES)
+    assert film.score == 0 and film.terms == ()
+    sicko = score("Michael Moore's SiCKO opens Friday", [], "", DEFAULT_RULES)
+    assert {"Michael Moore", "SiCKO"} <= set(sicko.terms)
+    # Two different ambiguous terms vouch for each other; one name twice does not.
+    assert score("Kaiser raises premiums again", [], "", DEFAULT_RULES).score > 0
+    assert score("Fahrenheit 9/11 on cable", [], "Michael Moore's film; Moore again.",
+                 DEFAULT_RULES).score == 0
+
+
+def test_default_rules_know_the_vocabulary_of_2007_and_today():
+    for title in ("Mental health parity finally passes", "The HSA trap",
+                  "Veterans' hospital scandal spreads", "Insulin caps for everyone",
+                  "Pre-existing conditions and the ACA repeal vote",
+                  "Medicaid expansion saves rural hospitals"):
+        assert score(title, [], "", DEFAULT_RULES).score > 0, title

@@ -1,0 +1,89 @@
+"""Clean text at the door: what a feed may put in a title, author, tag, link or summary.
+
+Pure functions, applied once at ingest (:mod:`scrapers.parse`), so nothing stored can
+make the Atom feed ill-formed or reach a terminal as an escape sequence:
+
+* C0 and C1 control characters, unpaired surrogates and Unicode noncharacters go
+  (tab, newline and carriage return stay in summaries, where they are white space);
+* titles, authors and tags are one line with single spaces;
+* a link is kept only if it is an http(s) URL once browsers' own clean-up is applied
+  (they drop tabs and newlines inside a URL and leading control characters, so
+  ``java&#x09;script:`` is ``javascript:``);
+* an author that looks like mail headers (``Bcc: a@b.example (Evil``) becomes a name.
+"""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls but tab/LF/CR, DEL and C1, surrogates, and the noncharacters: U+FDD0..FDEF
+# and the last two code points of every plane.
+_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                  + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
+                  + "]")
+_BAD_IN_LINE = re.compile(_BAD.pattern[:-1] + "\t\n\r]")
+_SPACES = re.compile(r"\s+")
+# What the WHATWG URL parser strips before reading a scheme.
+_URL_NOISE = re.compile("[\t\n\r]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_HEADER = re.compile(r"(?:^|\s)(?:bcc|cc|to|from|reply-to|sender|subject|content-[\w-]+)\s*:",
+                     re.IGNORECASE)
+_EMAIL = re.compile(r"<?[^\s<>()@,;:\"]+@[^\s<>()@,;:\"]+>?")
+WEB_SCHEMES = ("http", "https")
+
+
+def clean_text(value: str) -> str:
+    """``value`` without control characters, surrogates or noncharacters."""
+    if not value or value.isprintable():
+        return value
+    return _BAD.sub("", value)
+
+
+def one_line(value: str | None) -> str:
+    """Clean text on one line: every run of white space (newlines too) is one space."""
+    if not value:
+        return ""
+    return _SPACES.sub(" ", _BAD_IN_LINE.sub(" ", value)).strip()
+
+
+def web_link(value: str | None) -> str:
+    """``value`` if it is an http(s) URL as a browser would read it, else ""."""
+    if not value:
+        return ""
+    url = _URL_NOISE.sub("", clean_text(value)).strip(" \x00")
+    match = _SCHEME.match(url)
+    if match is None or match.group(1).lower() not in WEB_SCHEMES:
+        return ""
+    return url
+
+
+def is_web_url(value: str | None) -> bool:
+    """Whether ``value`` is a usable http(s) base or link."""
+    return bool(web_link(value))
+
+
+def plain_author(value: str | None) -> str | None:
+    """An author name on one line; mail-header prefixes and addresses are dropped, and a
+    name in parentheses after an address (``jo@x.example (Jo Doe)``) is kept."""
+    text = one_line(value)
+    if not text:
+        return None
+    if "@" in text:
+        text = _EMAIL.sub(" ", text)
+    text = _HEADER.sub(" ", text)
+    text = one_line(text.replace("(", " ").replace(")", " ").strip(" ,;:\"'<>"))
+    return text[:200] or None
+
+
+def has_scheme(value: str) -> bool:
+    """Whether ``value`` (browser-cleaned) names a scheme, i.e. is not a relative link."""
+    return _SCHEME.match(_URL_NOISE.sub("", clean_text(value)).strip(" \x00")) is not None
+
+
+def terminal_safe(value: str) -> str:
+    """``value`` with control characters shown as escapes (``\\x1b``), for printing: a
+    stored title must not move a terminal's cursor or change its colours."""
+    if value.isprintable():
+        return value
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+                   for c in value)
