@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from app import clock
+from app.text import plural
 
 # (endpoint, label, minimum role). Features append their pages; only registered
 # endpoints are shown.
@@ -65,6 +66,7 @@ def has_endpoint(endpoint: str) -> bool:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["age"] = age
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["has_endpoint"] = has_endpoint

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 # Nouns whose plural is not "+s". Keep to words we actually print.
 _IRREGULAR = {"person": "people", "reply": "replies", "diary": "diaries",
-              "entry": "entries", "delivery": "deliveries"}
+              "health-care diary": "health-care diaries", "entry": "entries",
+              "delivery": "deliveries"}
 
 
-def plural(count: int | float, noun: str, plural_form: str | None = None) -> str:
-    """"1 rec", "2 recs", "0 teammates", "1 person": the count with its noun."""
-    return f"{count:g} {noun if count == 1 else (plural_form or plural_noun(noun))}"
+def plural(count: int | float | None, noun: str, plural_form: str | None = None) -> str:
+    """"1 rec", "2 recs", "0 teammates", "1 person". An unknown count (None) is shown
+    as "—", never as a number that looks like data."""
+    many = plural_form or plural_noun(noun)
+    if count is None:
+        return f"— {many}"
+    shown = str(count) if isinstance(count, int) else f"{count:g}"
+    return f"{shown} {noun if count == 1 else many}"
 
 
 def plural_noun(noun: str) -> str:

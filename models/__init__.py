@@ -4,6 +4,7 @@ from models.base import Base, UTCDateTime, utcnow
 from models.db import make_engine, make_session_factory
 from models.diaries import RULE_FIELDS, Diary, DiaryMetric, TopicRule
 from models.digest import DigestDelivery, DigestRun
+from models.feeds import FeedEntryState
 from models.leases import Lease
 from models.shifts import FOCUSES, Shift, ShiftAssignment
 from models.sites import FEED_KINDS, PLATFORMS, Feed, PollLog, Site
@@ -14,4 +15,5 @@ __all__ = [
     "Action", "Base", "Diary", "DiaryMetric", "DigestDelivery", "DigestRun", "Feed", "Lease",
     "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
+    "FeedEntryState",
 ]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
+from app.text import plural
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
 
@@ -55,8 +56,8 @@ class DiaryResult:
         if self.made_list:
             return "made the rec list"
         if self.missed_by is not None:
-            return f"missed the rec list by ~{_plural(self.missed_by, 'rec')}"
-        return f"{_plural(self.recommends, 'rec')}, {_plural(self.comments, 'comment')}"
+            return f"missed the rec list by ~{plural(self.missed_by, 'rec')}"
+        return f"{plural(self.recommends, 'rec')}, {plural(self.comments, 'comment')}"
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,6 @@ class WeekDigest:
     young: tuple[YoungDiary, ...]
     # Admins only
     feed_trouble: tuple[FeedTrouble, ...]
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def safe_url(url: str | None) -> str | None:
@@ -391,7 +388,7 @@ def _feed_trouble(session: Session, sites: dict[int, Site], now: datetime,
         if not feed.enabled:
             problem = "disabled" + (f": {feed.disabled_reason}" if feed.disabled_reason else "")
         elif feed.error_count >= config.POLL_FAILURES_TO_FLAG:
-            problem = f"failing: {_plural(feed.error_count, 'error')} in a row"
+            problem = f"failing: {plural(feed.error_count, 'error')} in a row"
             if feed.last_error:
                 problem += f" (last: {feed.last_error[:120]})"
         elif feed.next_poll_at > now + timedelta(seconds=SLOWED_FACTOR * feed.interval_seconds):

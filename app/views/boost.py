@@ -12,7 +12,7 @@ from app.db import commit, get_db
 from app.errors import Conflict, DomainError
 from app.services import boost as boost_service
 from app.services import charts
-from app.services.actions import KIND_LABELS, log_action
+from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.templating import localtime
 
 bp = Blueprint("boost", __name__)
@@ -64,7 +64,7 @@ def act(diary_id: int):
                    target_site_slug=request.form.get("target_site"),
                    url=request.form.get("url"), now=now)
         commit()
-        notice = ("success", f"Logged: you {KIND_LABELS[request.form['kind']]} this diary. "
+        notice = ("success", f"Logged: you {DONE_PHRASES[request.form['kind']]}. "
                              "Thanks!")
     except Conflict as err:
         notice = ("info", err.message)  # a repeat click is a no-op, not an error

@@ -226,7 +226,7 @@ def _coverage(form: CreateForm, status: int = 200):
     page = coverage_service.coverage_page(get_db(), _zone(), clock.now())
     return render_template("shifts/coverage.html", page=page, form=form, people=people,
                            scope_form=ScopeForm(), action_form=EmptyForm(),
-                           now=clock.now(), plural=plural, **_template_helpers()), status
+                           now=clock.now(), **_template_helpers()), status
 
 
 @bp.route("/coverage")
@@ -300,7 +300,7 @@ def cancel(shift_id: int):
         if not form.confirm.data:
             plan = svc.cancel_plan(get_db(), shift_id, by=current_user, scope=form.scope.data)
             return render_template("shifts/cancel.html", plan=plan, shift_id=shift_id,
-                                   scope=form.scope.data, plural=plural,
+                                   scope=form.scope.data,
                                    undo_minutes=svc.UNDO_MINUTES, **_template_helpers())
         change = svc.cancel_shifts(get_db(), shift_id, by=current_user,
                                    scope=form.scope.data, now=clock.now())

@@ -18,6 +18,7 @@ from app.auth_tools import role_required
 from app.db import commit, get_db, session_factory
 from app.errors import DomainError, ValidationError
 from app.services import sources as source_service
+from app.text import plural
 from models import FEED_KINDS, PLATFORMS
 
 bp = Blueprint("sources", __name__, url_prefix="/admin/sources")
@@ -68,7 +69,8 @@ def add_site():
             now=clock.now())
     except DomainError as err:
         return _refused(err)
-    return _done(f"Added site {site.name} with {len(site.feeds)} feed(s).", f"site-{site.id}")
+    return _done(f"Added site {site.name} with {plural(len(site.feeds), 'feed')}.",
+                 f"site-{site.id}")
 
 
 @bp.route("/sites/<int:site_id>/settings", methods=["POST"])
@@ -146,7 +148,7 @@ def import_opml():
                                             request.form.get("site", ""), clock.now())
     except DomainError as err:
         return _refused(err)
-    message = f"OPML: imported {len(report)} feed(s)"
+    message = f"OPML: imported {plural(len(report), 'feed')}"
     if report.skipped:
         message += f"; skipped {len(report.skipped)} already subscribed"
     return _done(message + ".")

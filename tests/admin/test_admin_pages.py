@@ -148,7 +148,7 @@ def test_opml_upload_and_export(client, admin, make_site, db_session):
     res = client.post("/admin/sources/opml", follow_redirects=True, data={
         "csrf_token": _token(client), "site": "dk",
         "opml": (io.BytesIO(doc), "subs.opml")}, content_type="multipart/form-data")
-    assert "OPML: imported 1 feed(s)" in res.get_data(as_text=True)
+    assert "OPML: imported 1 feed" in res.get_data(as_text=True)
     res = client.post("/admin/sources/opml", data={
         "csrf_token": _token(client), "site": "dk",
         "opml": (io.BytesIO(doc[:-10]), "broken.opml")}, content_type="multipart/form-data")
