@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.db import commit, get_db
-from app.errors import Conflict, DomainError
+from app.errors import Conflict, DomainError, ValidationError
 from app.services import boost as boost_service
 from app.services import charts
 from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
@@ -35,9 +35,14 @@ def _safe_back(target: str | None, default: str) -> str:
 @bp.route("/boost/")
 @login_required
 def today():
-    page = boost_service.boost_list(get_db(), current_user, clock.now(),
-                                    site=request.args.get("site"),
-                                    need=request.args.get("need"))
+    try:
+        page = boost_service.boost_list(get_db(), current_user, clock.now(),
+                                        site=request.args.get("site"),
+                                        need=request.args.get("need"))
+    except ValidationError as err:
+        # A bad filter (an old bookmark, a typo) shows the whole list and says why.
+        flash(f"{err.message}. Showing every site and need instead.", "error")
+        return redirect(url_for(".today"))
     return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"))
 
 
