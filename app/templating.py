@@ -32,7 +32,8 @@ def viewer_zone() -> ZoneInfo:
     return ZoneInfo(name or current_app.config["TIMEZONE"])
 
 
-def localtime(value: datetime | None, fmt: str = "%a %d %b %H:%M") -> str:
+# Times always carry their zone ("18:05 PST"): teammates live in several.
+def localtime(value: datetime | None, fmt: str = "%a %d %b %H:%M %Z") -> str:
     if value is None:
         return "—"
     if value.tzinfo is None:

@@ -162,3 +162,10 @@ def test_shift_banner_shows_end_in_the_users_zone(app, client, login, world, db_
     # Ends 21:00 UTC, which is 16:00 in New York in November.
     assert "On shift for MyDD" in banner and "until 16:00" in banner
     assert _titles(html)[0] == "SiCKO screening tonight"
+
+
+def test_times_on_the_diary_page_carry_their_zone(app, client, login, world, make_user):
+    _pin(app)
+    login(make_user(timezone="America/New_York"))
+    html = client.get(f"/diaries/{world.rising.id}").get_data(as_text=True)
+    assert "published Tue 17 Nov 13:00 EST" in html  # 18:00 UTC, read in New York
