@@ -13,6 +13,20 @@ from config import Config
 log = logging.getLogger("diaryboost")
 
 
+def first_run_hint(env: Env, public_url: str) -> str | None:
+    """What to do when the database has no users yet, or None when it has some."""
+    from app.services import invites
+
+    with env.sessions() as session:
+        if not invites.setup_needed(session):
+            return None
+    token = invites.setup_token(env.config.SECRET_KEY)
+    return ("\nNo users yet. Create the first admin (once) at:\n"
+            f"    {public_url.rstrip('/')}/setup?token={token}\n"
+            "or on this machine:\n"
+            "    .venv/bin/python run.py users create you@example.org --role admin\n")
+
+
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
@@ -38,6 +52,9 @@ def serve(env: Env, bind: str | None) -> None:
     host, _, port = (bind or config.WEB_BIND).rpartition(":")
     click.echo(f"diaryboost on http://{host}:{port} (database "
                f"{env.engine.url.render_as_string(hide_password=True)})")
+    hint = first_run_hint(env, config.BASE_URL)
+    if hint:
+        click.echo(hint)
     try:
         waitress_serve(app, host=host, port=int(port), threads=8, ident="diaryboost")
     finally:
@@ -57,6 +74,9 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
     from app import create_app
 
     config = env.config
+    hint = first_run_hint(env, config.BASE_URL)
+    if hint:
+        click.echo(hint)
 
     class _Gunicorn(BaseApplication):
         def load_config(self):
