@@ -32,17 +32,24 @@ def _logging() -> None:
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
-@cli.command("serve")
-@click.option("--bind", default=None, help="host:port (default WEB_BIND).")
-@pass_env
-def serve(env: Env, bind: str | None) -> None:
-    """Web app and scheduler in one process: one machine, the embedded SQLite."""
+def stop_on_sigterm() -> None:
+    """SIGTERM ends the process the way Ctrl-C does: through every ``finally`` and
+    ``atexit`` (scheduler, parser processes), so nothing is left running or leaked."""
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def run_web_and_scheduler(env: Env, bind: str | None, on_ready=None) -> None:
+    """The web app and the scheduler in this process until Ctrl-C or SIGTERM.
+    ``on_ready`` runs once both are up, just before requests are served."""
     from waitress import serve as waitress_serve
 
     from app import create_app
     from app.scheduler import build_scheduler
 
-    _logging()
     config = env.config
     app = create_app(config, env.sessions)
     scheduler = guard = None
@@ -55,12 +62,26 @@ def serve(env: Env, bind: str | None) -> None:
     hint = first_run_hint(env, config.BASE_URL)
     if hint:
         click.echo(hint)
+    if on_ready is not None:
+        on_ready()
     try:
         waitress_serve(app, host=host, port=int(port), threads=8, ident="diaryboost")
+    except KeyboardInterrupt:
+        pass
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
             guard.release()
+
+
+@cli.command("serve")
+@click.option("--bind", default=None, help="host:port (default WEB_BIND).")
+@pass_env
+def serve(env: Env, bind: str | None) -> None:
+    """Web app and scheduler in one process: one machine, the embedded SQLite."""
+    _logging()
+    stop_on_sigterm()
+    run_web_and_scheduler(env, bind)
 
 
 @cli.command("web")
