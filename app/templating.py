@@ -16,6 +16,7 @@ from app.text import plural
 NAV = [
     ("boost.today", "Boost today", "blogger"),
     ("shifts.mine", "My shifts", "blogger"),
+    ("rhythms.index", "Site rhythms", "blogger"),
     ("shifts.coverage", "Shifts", "coordinator"),
     ("team.index", "Team", "coordinator"),
     ("digest.preview", "Digest", "coordinator"),

@@ -265,7 +265,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
             select(Diary.id, Diary.published_at, Diary.on_rec_list).where(
                 Diary.site_id == site_id, Diary.published_at >= first,
                 Diary.published_at < last)))
-        series = _series(session, rivals, until=last)
+        series = series_of(session, rivals, until=last)
         race = outcomes.SiteRace(site_settings(site), series.values())
         for diary in targets:
             own = series.get(diary.id) or outcomes.make_series(
@@ -280,7 +280,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
     return results
 
 
-def _series(session: Session, diaries: Sequence,
+def series_of(session: Session, diaries: Sequence,
             until: datetime | None = None) -> dict[int, outcomes.Series]:
     """Poll series of ``diaries`` (Diary rows, or rows with id, published_at, on_rec_list)."""
     observations: dict[int, list[ranking.Observation]] = defaultdict(list)
@@ -356,7 +356,7 @@ def _young(session: Session, sites: dict[int, Site], now: datetime) -> tuple[You
         Diary.published_at > now - timedelta(hours=YOUNG_HOURS), Diary.published_at <= now)))
     if not diaries:
         return ()
-    series = _series(session, diaries)
+    series = series_of(session, diaries)
     ids = [d.id for d in diaries]
     team = Counter(session.scalars(select(Action.diary_id).where(Action.diary_id.in_(ids))))
     crossposted: dict[int, set[str]] = defaultdict(set)
