@@ -215,7 +215,9 @@ class Config:
             REDIS_URL=env.get("REDIS_URL") or None,
             TESTING=_bool(env, "TESTING", False),
             TEST_CLOCK=_bool(env, "TEST_CLOCK", False),
-            BASE_URL=(env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+            # The address teammates open: invitation, reset and unsubscribe links use it.
+            BASE_URL=(env.get("PUBLIC_BASE_URL") or env.get("BASE_URL")
+                      or "http://127.0.0.1:5000").rstrip("/"),
             TIMEZONE=_zone(env, "TIMEZONE", "America/Los_Angeles"),
             WEB_WORKERS=_int(env, "WEB_WORKERS", 2 if env.get("REDIS_URL") else 1, 1, 64),
             WEB_BIND=env.get("WEB_BIND") or "127.0.0.1:5000",

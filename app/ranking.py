@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from app.text import plural
+
 NeedKind = Literal["recommend", "comment", "crosspost"]
 
 # The bar moves while the team works, so "comfortably on the list" keeps a safety margin.
@@ -112,10 +114,6 @@ def _clamp(x: float, hi: float) -> float:
 
 def _round(x: float) -> int:
     return int(x + 0.5)
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _fmt_hours(h: float) -> str:
@@ -234,7 +232,7 @@ def _rec_need(series: _Series, bar: float, age: float, site: SiteSettings) -> Ne
     urgency = (1 - age / window) / (1 + shortfall / TEAM_RECS_PER_HOUR)
     goal = "reach the rec list safely" if series.score < bar else "stay safely on the rec list"
     reason = (
-        f"needs ~{_plural(max(1, _round(amount)), 'rec')} in the next hour to {goal} "
+        f"needs ~{plural(max(1, _round(amount)), 'rec')} in the next hour to {goal} "
         f"(bar {_round(bar)}, now {_round(series.score)}, gaining {_fmt_rate(series.pace)}/h)"
     )
     return Need("recommend", amount, urgency, reason)
@@ -253,7 +251,7 @@ def _comment_need(comments: int | None, age: float, site: SiteSettings) -> Need 
         return None
     urgency = (1 - age / COMMENT_WINDOW_HOURS) * min(missing / target, 1.0)
     reason = (
-        f"needs {_plural(missing, 'more comment')} in the next {_fmt_hours(horizon - age)} "
+        f"needs {plural(missing, 'more comment')} in the next {_fmt_hours(horizon - age)} "
         f"to stay visible (has {comments})"
     )
     return Need("comment", float(missing), urgency, reason)

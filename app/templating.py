@@ -9,12 +9,14 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from app import clock
+from app.text import plural
 
 # (endpoint, label, minimum role). Features append their pages; only registered
 # endpoints are shown.
 NAV = [
     ("boost.today", "Boost today", "blogger"),
     ("shifts.mine", "My shifts", "blogger"),
+    ("rhythms.index", "Site rhythms", "blogger"),
     ("shifts.coverage", "Shifts", "coordinator"),
     ("team.index", "Team", "coordinator"),
     ("digest.preview", "Digest", "coordinator"),
@@ -31,7 +33,8 @@ def viewer_zone() -> ZoneInfo:
     return ZoneInfo(name or current_app.config["TIMEZONE"])
 
 
-def localtime(value: datetime | None, fmt: str = "%a %d %b %H:%M") -> str:
+# Times always carry their zone ("18:05 PST"): teammates live in several.
+def localtime(value: datetime | None, fmt: str = "%a %d %b %H:%M %Z") -> str:
     if value is None:
         return "—"
     if value.tzinfo is None:
@@ -74,6 +77,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["age"] = age
     app.jinja_env.filters["count"] = count
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["has_endpoint"] = has_endpoint

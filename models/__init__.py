@@ -4,6 +4,7 @@ from models.base import Base, UTCDateTime, utcnow
 from models.db import make_engine, make_session_factory
 from models.diaries import RULE_FIELDS, Diary, DiaryMetric, TopicRule
 from models.digest import DigestDelivery, DigestRun
+from models.feeds import FeedEntryState
 from models.leases import Lease
 from models.shifts import FOCUSES, Shift, ShiftAssignment
 from models.sites import FEED_KINDS, PLATFORMS, ExtractionRule, Feed, PageRead, PollLog, Site
@@ -15,4 +16,5 @@ __all__ = [
     "Feed", "Lease",
     "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
+    "FeedEntryState",
 ]

@@ -19,6 +19,7 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -38,6 +39,10 @@ WORKER_DIED = ("the parser process stopped unexpectedly, twice; the feed is retr
 
 def _watch_parent(parent_pid: int) -> None:
     """Worker initializer: exit as soon as the poller that started us is gone."""
+    # Ctrl-C in a terminal reaches the whole process group; the poller decides when
+    # parsing stops (it shuts the pool down), so workers must not die mid-queue with a
+    # KeyboardInterrupt traceback each.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent_pid:

@@ -10,8 +10,11 @@ app and the scheduler exactly as `serve` runs them, with short poll intervals.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import hashlib
 import logging
 import secrets
+import socket
 from datetime import UTC, datetime
 
 import click
@@ -119,17 +122,24 @@ def _demo_users(session) -> list[tuple[str, str, str]]:
     return created
 
 
-def prepare(config: Config, sessions, network, now: datetime) -> tuple[list, list]:
-    """Sites, rules and users in the demo database; then a first, synchronous poll and
-    count refresh, so the dashboard is full when the server starts. Returns
-    (users with passwords, poll outcomes)."""
+def prepare(config: Config, sessions, network, now: datetime,
+            seed: int = 1) -> tuple[list, list]:
+    """Sites, rules and users in the demo database, eight weeks of history; then a
+    first, synchronous poll and count refresh, so the dashboard is full when the server
+    starts. Returns (users with passwords, poll outcomes)."""
+    from app.services import demo_history
     from app.services.polling import poll_feeds
 
     with sessions() as session:
         feed_ids = _add_sim_sites(session, network, now, config.POLL_DEFAULT_INTERVAL)
         _add_rules(session, now)
         people = _demo_users(session)
+        bars = {s.slug: s.rec_fallback_threshold for s in session.scalars(select(Site))}
+        seeded = demo_history.store_history(
+            session, demo_history.plan_history(seed, bars, now), seed, now)
         session.commit()
+    click.echo("history: {diaries} diaries over 8 weeks, {actions} team actions, "
+               "{shifts} shifts, {digests} digests sent".format(**seeded))
     outcomes = poll_feeds(config, sessions, feed_ids, now)
     _refresh_counts(config, sessions, now)
     return people, outcomes
@@ -143,20 +153,61 @@ def _refresh_counts(config: Config, sessions, now: datetime) -> None:
     refresh_diary_counts(JobContext(config=config, sessions=sessions, now=lambda: now))
 
 
+def claim_demo(config: Config, ports: list[int], host: str = "127.0.0.1"):
+    """Refuse, touching nothing, when another demo holds this database or a port.
+
+    The database is claimed with an exclusive lock on a file next to it, held for the
+    life of the process (the OS drops it however the process ends); the ports are
+    checked by binding them. Returns the open lock file: keep it referenced."""
+    config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    tag = hashlib.sha256(config.DATABASE_URL.encode()).hexdigest()[:12]
+    lock = open(config.INSTANCE_PATH / f"demo-{tag}.lock", "a+")  # noqa: SIM115 - held
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise click.ClickException(
+            "another demo is running on this database; it was left as it is. Stop it "
+            "first (Ctrl-C in its terminal).") from None
+    for port in ports:
+        with socket.socket() as probe:
+            # As a server binds: a port in TIME_WAIT is free, a listening one is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as err:
+                lock.close()
+                raise click.ClickException(
+                    f"port {port} on {host} is busy ({err.strerror}): another demo or "
+                    "program holds it. Nothing was changed; stop it, or choose other ports "
+                    "with --port/--sim-port.") from None
+    return lock
+
+
+def _quiet_logs() -> None:
+    # One line per poll round (diaryboost.jobs), not one per feed or per scheduler run,
+    # so the logins printed at start-up do not scroll away.
+    for name in ("scrapers", "apscheduler", "alembic", "waitress", "diaryboost.demo_seed"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 @cli.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--sim-port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--seed", default=1, show_default=True, type=int, help="Simulator seed.")
-@click.pass_context
 @pass_env
-def demo(env: Env, ctx: click.Context, host: str, port: int, sim_port: int, seed: int) -> None:
+def demo(env: Env, host: str, port: int, sim_port: int, seed: int) -> None:
     """Run diaryboost on simulated blogs: demo database, users, web and scheduler."""
-    from app.cli.server import _logging, serve
+    from app.cli.server import _logging, run_web_and_scheduler, stop_on_sigterm
     from sim import BlogNetwork
 
-    _logging()
     config = demo_config(env.config, host, port, sim_port)
+    # First, before anything changes (files, logging, signals): is the demo free to run?
+    lock = claim_demo(config, [port, sim_port], host)  # noqa: F841 - held until exit
+    _logging()
+    _quiet_logs()
+    stop_on_sigterm()
     demo_file = config.INSTANCE_PATH / "demo.db"
     if config.DATABASE_URL == f"sqlite:///{demo_file}":
         # The demo's own file starts afresh: the simulator restarts from scratch too.
@@ -167,7 +218,7 @@ def demo(env: Env, ctx: click.Context, host: str, port: int, sim_port: int, seed
     engine = make_engine(config.DATABASE_URL)
     upgrade(engine)
     sessions = make_session_factory(engine)
-    # `serve` below reads config and sessions from Env: hand it the demo's.
+    # The web and scheduler runner reads config and sessions from Env: hand it the demo's.
     env.__dict__.update(config=config, engine=engine, sessions=sessions)
 
     network = BlogNetwork(seed=seed, live=True)
@@ -178,15 +229,22 @@ def demo(env: Env, ctx: click.Context, host: str, port: int, sim_port: int, seed
                                    f"{sim_port}: {err.strerror}") from None
     try:
         click.echo(f"simulated blogs on {sim_base} (seed {seed})")
-        people, outcomes = prepare(config, sessions, network, datetime.now(UTC))
+        people, outcomes = prepare(config, sessions, network, datetime.now(UTC), seed)
         new = sum(o.new_count for o in outcomes)
         failed = [o for o in outcomes if o.error]
         click.echo(f"first poll: {len(outcomes)} feeds, {new} new diaries"
                    + (f", {len(failed)} failed: {failed[0].error}" if failed else ""))
-        click.echo("demo users (passwords are new on every start; shown only now):")
-        for email, role, password in people:
-            click.echo(f"  {email} / {password}   ({role})")
-        click.echo(f"log in at http://{host}:{port}/login")
-        ctx.invoke(serve, bind=f"{host}:{port}")
+
+        def logins() -> None:
+            # Last thing before serving, so they are on screen when start-up ends.
+            click.echo("demo users (passwords are new on every start; shown only now):")
+            for email, role, password in people:
+                click.echo(f"  {email} / {password}   ({role})")
+            click.echo(f"log in at http://{host}:{port}/login   (Ctrl-C stops the demo)")
+
+        run_web_and_scheduler(env, f"{host}:{port}", on_ready=logins)
+    except KeyboardInterrupt:
+        pass
     finally:
         network.stop()
+        click.echo("demo stopped")

@@ -11,6 +11,7 @@ from app.digest.build import build_week
 from app.digest.preview import default_week
 from app.digest.render import Recipient, render
 from app.digest.send import dry_run, send_week
+from app.text import plural
 
 
 @cli.group("digest")
@@ -52,7 +53,7 @@ def digest_send(env: Env, week: str | None, dry: bool) -> None:
             rows = dry_run(config, session, week, now)
         for email, subject in rows:
             click.echo(f"{email}  {subject}")
-        click.echo(f"dry run: {len(rows)} message(s) would be sent for {week}")
+        click.echo(f"dry run: {plural(len(rows), 'message')} would be sent for {week}")
         return
     report = send_week(config, env.sessions, week, now)
     click.echo(f"{report.week}: {report.sent} sent, {report.retrying} to retry, "

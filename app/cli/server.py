@@ -13,22 +13,43 @@ from config import Config
 log = logging.getLogger("diaryboost")
 
 
+def first_run_hint(env: Env, public_url: str) -> str | None:
+    """What to do when the database has no users yet, or None when it has some."""
+    from app.services import invites
+
+    with env.sessions() as session:
+        if not invites.setup_needed(session):
+            return None
+    token = invites.setup_token(env.config.SECRET_KEY)
+    return ("\nNo users yet. Create the first admin (once) at:\n"
+            f"    {public_url.rstrip('/')}/setup?token={token}\n"
+            "or on this machine:\n"
+            "    .venv/bin/python run.py users create you@example.org --role admin\n")
+
+
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
-@cli.command("serve")
-@click.option("--bind", default=None, help="host:port (default WEB_BIND).")
-@pass_env
-def serve(env: Env, bind: str | None) -> None:
-    """Web app and scheduler in one process: one machine, the embedded SQLite."""
+def stop_on_sigterm() -> None:
+    """SIGTERM ends the process the way Ctrl-C does: through every ``finally`` and
+    ``atexit`` (scheduler, parser processes), so nothing is left running or leaked."""
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+
+
+def run_web_and_scheduler(env: Env, bind: str | None, on_ready=None) -> None:
+    """The web app and the scheduler in this process until Ctrl-C or SIGTERM.
+    ``on_ready`` runs once both are up, just before requests are served."""
     from waitress import serve as waitress_serve
 
     from app import create_app
     from app.scheduler import build_scheduler
 
-    _logging()
     config = env.config
     app = create_app(config, env.sessions)
     scheduler = guard = None
@@ -38,8 +59,15 @@ def serve(env: Env, bind: str | None) -> None:
     host, _, port = (bind or config.WEB_BIND).rpartition(":")
     click.echo(f"diaryboost on http://{host}:{port} (database "
                f"{env.engine.url.render_as_string(hide_password=True)})")
+    hint = first_run_hint(env, config.BASE_URL)
+    if hint:
+        click.echo(hint)
+    if on_ready is not None:
+        on_ready()
     try:
         waitress_serve(app, host=host, port=int(port), threads=8, ident="diaryboost")
+    except KeyboardInterrupt:
+        pass
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -59,6 +87,16 @@ def web_workers(config: Config, requested: int | None) -> int:
     return workers
 
 
+@cli.command("serve")
+@click.option("--bind", default=None, help="host:port (default WEB_BIND).")
+@pass_env
+def serve(env: Env, bind: str | None) -> None:
+    """Web app and scheduler in one process: one machine, the embedded SQLite."""
+    _logging()
+    stop_on_sigterm()
+    run_web_and_scheduler(env, bind)
+
+
 @cli.command("web")
 @click.option("--workers", type=int, default=None, help="Worker processes (default WEB_WORKERS).")
 @click.option("--bind", default=None, help="host:port (default WEB_BIND).")
@@ -71,6 +109,9 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
 
     config = env.config
     worker_count = web_workers(config, workers)
+    hint = first_run_hint(env, config.BASE_URL)
+    if hint:
+        click.echo(hint)
 
     class _Gunicorn(BaseApplication):
         def load_config(self):

@@ -10,6 +10,7 @@ import click
 from app.cli import Env, cli, pass_env
 from app.services import shifts as svc
 from app.services.shift_mail import send_due_reminders
+from app.text import plural
 
 
 @cli.group("shifts")
@@ -63,4 +64,4 @@ def shifts_list(env: Env, week: bool, tz: str | None, now_text: str | None) -> N
 def shifts_remind(env: Env, now_text: str | None) -> None:
     """Send due shift reminders once (what the scheduler does every minute)."""
     sent = send_due_reminders(env.config, env.sessions, _now(now_text))
-    click.echo(f"{sent} reminder{'s' if sent != 1 else ''} sent")
+    click.echo(f"{plural(sent, 'reminder')} sent")

@@ -13,6 +13,7 @@ from app.cli import ROW_ID, Env, cli, pass_env
 from app.services import scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
+from app.text import plural
 from models import FEED_KINDS, PLATFORMS
 from scrapers.clean import terminal_safe
 
@@ -89,7 +90,8 @@ def sources_add_site(env: Env, slug: str, name: str, base_url: str, platform: st
         site = source_service.add_site(session, slug=slug, name=name, base_url=base_url,
                                        platform=platform, now=_now())
         session.commit()
-        click.echo(f"added site {site.slug} ({site.platform}) with {len(site.feeds)} feed(s)")
+        click.echo(f"added site {site.slug} ({site.platform}) with "
+                   f"{plural(len(site.feeds), 'feed')}")
         for feed in site.feeds:
             click.echo(f"  [{feed.id}] {feed.url}")
 
@@ -132,7 +134,7 @@ def sources_import_opml(env: Env, file: Path, site_slug: str) -> None:
             click.echo(f"  added [{feed.id}] {feed.url}")
         for url in added.skipped:
             click.echo(f"  skipped (already subscribed) {url}")
-        click.echo(f"imported {len(added)} feed(s), skipped {len(added.skipped)}")
+        click.echo(f"imported {plural(len(added), 'feed')}, skipped {len(added.skipped)}")
 
 
 @sources_group.command("export-opml")

@@ -19,7 +19,7 @@ from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
 from app.services import scrape_health
-from app.templating import count
+from app.text import plural
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
 
@@ -58,8 +58,8 @@ class DiaryResult:
         if self.made_list:
             return "made the rec list"
         if self.missed_by is not None:
-            return f"missed the rec list by ~{_plural(self.missed_by, 'rec')}"
-        return f"{_plural(self.recommends, 'rec')}, {_plural(self.comments, 'comment')}"
+            return f"missed the rec list by ~{plural(self.missed_by, 'rec')}"
+        return f"{plural(self.recommends, 'rec')}, {plural(self.comments, 'comment')}"
 
 
 @dataclass(frozen=True)
@@ -174,10 +174,6 @@ class WeekDigest:
     feed_trouble: tuple[FeedTrouble, ...]
 
 
-def _plural(n: int | None, noun: str) -> str:
-    return f"{count(n)} {noun}" if n == 1 else f"{count(n)} {noun}s"
-
-
 def safe_url(url: str | None) -> str | None:
     """Links out must be http(s): a feed could hand us javascript: or data: URLs."""
     if not url:
@@ -271,7 +267,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
             select(Diary.id, Diary.published_at, Diary.on_rec_list).where(
                 Diary.site_id == site_id, Diary.published_at >= first,
                 Diary.published_at < last)))
-        series = _series(session, rivals, until=last)
+        series = series_of(session, rivals, until=last)
         race = outcomes.SiteRace(site_settings(site), series.values())
         for diary in targets:
             own = series.get(diary.id) or outcomes.make_series(
@@ -286,7 +282,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
     return results
 
 
-def _series(session: Session, diaries: Sequence,
+def series_of(session: Session, diaries: Sequence,
             until: datetime | None = None) -> dict[int, outcomes.Series]:
     """Poll series of ``diaries`` (Diary rows, or rows with id, published_at, on_rec_list)."""
     observations: dict[int, list[ranking.Observation]] = defaultdict(list)
@@ -362,7 +358,7 @@ def _young(session: Session, sites: dict[int, Site], now: datetime) -> tuple[You
         Diary.published_at > now - timedelta(hours=YOUNG_HOURS), Diary.published_at <= now)))
     if not diaries:
         return ()
-    series = _series(session, diaries)
+    series = series_of(session, diaries)
     ids = [d.id for d in diaries]
     team = Counter(session.scalars(select(Action.diary_id).where(Action.diary_id.in_(ids))))
     crossposted: dict[int, set[str]] = defaultdict(set)
@@ -394,7 +390,7 @@ def _feed_trouble(session: Session, sites: dict[int, Site], now: datetime,
         if not feed.enabled:
             problem = "disabled" + (f": {feed.disabled_reason}" if feed.disabled_reason else "")
         elif feed.error_count >= config.POLL_FAILURES_TO_FLAG:
-            problem = f"failing: {_plural(feed.error_count, 'error')} in a row"
+            problem = f"failing: {plural(feed.error_count, 'error')} in a row"
             if feed.last_error:
                 problem += f" (last: {feed.last_error[:120]})"
         elif feed.next_poll_at > now + timedelta(seconds=SLOWED_FACTOR * feed.interval_seconds):

@@ -19,6 +19,7 @@ from models import DigestDelivery, DigestRun, User
 @dataclass(frozen=True)
 class PreviewPage:
     week: str
+    days: str  # "Mon 16 – Sun 22 Nov 2026"
     previous_week: str
     next_week: str | None  # None when that week has not started yet
     rendered: RenderedDigest
@@ -45,7 +46,7 @@ def preview_page(session: Session, week: str | None, now: datetime, config: Conf
         deliveries = tuple(session.scalars(
             select(DigestDelivery).where(DigestDelivery.week == span.label)
             .order_by(DigestDelivery.status, DigestDelivery.email)))
-    return PreviewPage(week=span.label, previous_week=span.previous(zone).label,
+    return PreviewPage(week=span.label, days=span.days, previous_week=span.previous(zone).label,
                        next_week=following.label if following.start <= now else None,
                        rendered=rendered, run=run, deliveries=deliveries)
 

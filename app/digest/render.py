@@ -19,6 +19,7 @@ from app.digest.build import WeekDigest
 from app.digest.tokens import unsubscribe_url
 from app.mail import single_line
 from app.templating import count
+from app.text import plural
 from config import PROJECT_ROOT, Config
 
 
@@ -55,7 +56,7 @@ def _environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["line"] = lambda value, limit=160: single_line(str(value), limit)
-    env.filters["plural"] = _plural
+    env.filters["plural"] = plural
     env.filters["count"] = count
     env.globals["kind"] = _kind
     return env
@@ -64,16 +65,12 @@ def _environment() -> Environment:
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
-def _plural(n: int | None, noun: str, plural: str | None = None) -> str:
-    return f"{count(n)} {noun}" if n == 1 else f"{count(n)} {plural or noun + 's'}"
-
-
 _KIND_NOUNS = {"recommend": "recommend", "comment": "comment", "crosspost": "cross-post"}
 
 
 def _kind(n: int, kind: str) -> str:
     """"3 cross-posts" for an action kind and its count."""
-    return _plural(n, _KIND_NOUNS.get(kind, kind))
+    return plural(n, _KIND_NOUNS.get(kind, kind))
 
 
 def _day(d) -> str:
@@ -83,7 +80,7 @@ def _day(d) -> str:
 def subject_for(digest: WeekDigest) -> str:
     """"diaryboost weekly: 14 diaries boosted, 3 made the rec list — week of 17 Nov", plus
     the week's top diary. Titles come from feeds: single_line keeps them out of headers."""
-    subject = (f"diaryboost weekly: {_plural(digest.boosted_count, 'diary', 'diaries')} "
+    subject = (f"diaryboost weekly: {plural(digest.boosted_count, 'diary')} "
                f"boosted, {len(digest.made)} made the rec list — week of {_day(digest.monday)}")
     top = (digest.made or digest.near or ())[:1]
     if top:

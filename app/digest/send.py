@@ -237,13 +237,20 @@ def run_scheduled(config: Config, sessions: sessionmaker[Session], now: datetime
             _, queued = queue_week(session, week, now)
             session.commit()
         elif run is None:
+            # No run at all yet means a new database, not a scheduler that was down:
+            # nothing was missed, so nothing to warn about.
+            first_start = session.scalar(select(DigestRun.id).limit(1)) is None
             session.execute(_insert(session)(DigestRun)
                             .values(week=week, started_at=now, finished_at=now, recipients=0)
                             .on_conflict_do_nothing(index_elements=["week"]))
             session.commit()
-            log.warning("digest %s skipped: its send time %s is more than %s h ago "
-                        "(scheduler was down)", week, send_at.isoformat(),
-                        config.DIGEST_GRACE_HOURS)
+            if first_start:
+                log.info("digest %s was due before this database existed; the first "
+                         "digest goes out at the next scheduled time", week)
+            else:
+                log.warning("digest %s skipped: its send time %s is more than %s h ago "
+                            "(scheduler was down)", week, send_at.isoformat(),
+                            config.DIGEST_GRACE_HOURS)
     report = send_due(config, sessions, now)
     return SendReport(week, queued, report.sent, report.retrying, report.failed,
                       report.skipped)

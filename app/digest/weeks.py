@@ -15,6 +15,7 @@ from app.errors import ValidationError
 from app.validation import MAX_DATE, MIN_DATE
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WEEK_FORMAT_ERROR = "week must look like 2026-W47"
 
 
@@ -30,6 +31,42 @@ class Week:
 
     def next(self, zone: str) -> Week:
         return week_containing(self.monday + timedelta(days=7), zone)
+
+    @property
+    def days(self) -> str:
+        """"Mon 16 – Sun 22 Nov 2026": the dates a week label stands for."""
+        sunday = self.monday + timedelta(days=6)
+        first = "%a %d" if self.monday.month == sunday.month else "%a %d %b"
+        if self.monday.year != sunday.year:
+            first = "%a %d %b %Y"
+        return f"{self.monday.strftime(first)} – {sunday.strftime('%a %d %b %Y')}"
+
+
+@dataclass(frozen=True)
+class WeekArg:
+    """A ?week= parameter read the one way Team and Digest both read it."""
+
+    label: str | None = None  # a valid ISO week; None: the page's default week
+    redirect_to: str | None = None  # an old date-style link: the ISO week to go to
+    error: str | None = None  # shown on the page, which falls back to its default week
+
+
+def read_week_arg(raw: str | None) -> WeekArg:
+    """``2026-W47`` is used as is; ``2026-11-16`` (old links) redirects to the ISO week
+    holding that date; anything else is explained, never an error page."""
+    raw = (raw or "").strip()
+    if not raw:
+        return WeekArg()
+    if _DAY.match(raw):
+        try:
+            iso = date.fromisoformat(raw).isocalendar()
+        except ValueError:
+            return WeekArg(error=f"{raw!r} is not a date; " + WEEK_FORMAT_ERROR)
+        return WeekArg(redirect_to=f"{iso.year}-W{iso.week:02d}")
+    try:
+        return WeekArg(label=parse_week(raw, "UTC").label)
+    except ValidationError as err:
+        return WeekArg(error=f"{err.message} (you gave {raw!r}); showing the default week")
 
 
 def _bounds(monday: date, zone: str) -> tuple[datetime, datetime]:

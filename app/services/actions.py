@@ -13,6 +13,9 @@ from app.errors import Conflict, NotFound, ValidationError
 from models import ACTION_KINDS, Action, Diary, Site, User
 
 KIND_LABELS = {"recommend": "recommended", "comment": "commented", "crosspost": "cross-posted"}
+# What the teammate did, as a sentence ending: "you commented on this diary".
+DONE_PHRASES = {"recommend": "recommended this diary", "comment": "commented on this diary",
+                "crosspost": "cross-posted this diary"}
 
 
 def is_web_url(url: str | None) -> bool:
@@ -24,6 +27,28 @@ def is_web_url(url: str | None) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _host_port_path(url: str) -> tuple[str, int | None, str]:
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    port = parts.port if parts.port not in (None, default) else None
+    return host, port, parts.path or "/"
+
+
+def is_on_site(url: str, base_url: str) -> bool:
+    """True when ``url`` is on the blog at ``base_url``: the same host (with or without
+    "www.", or a subdomain of it), the same port, and under the base path, which is what
+    tells blogs apart when several share one host (the simulated blogs do)."""
+    try:
+        host, port, path = _host_port_path(url)
+        site_host, site_port, site_path = _host_port_path(base_url)
+    except ValueError:
+        return False
+    same_host = host == site_host or host.endswith("." + site_host)
+    base = site_path.rstrip("/")
+    return same_host and port == site_port and (path == base or path.startswith(base + "/"))
 
 
 def log_action(session: Session, *, user: User, diary_id: int, kind: str,
@@ -48,7 +73,7 @@ def log_action(session: Session, *, user: User, diary_id: int, kind: str,
         Action.user_id == user.id, Action.diary_id == diary.id, Action.kind == kind,
         Action.target_site_id == target_id))
     if duplicate is not None:
-        raise Conflict(f"Already logged: you {KIND_LABELS[kind]} this diary.")
+        raise Conflict(f"Already logged: you {DONE_PHRASES[kind]}.")
     action = Action(user_id=user.id, diary_id=diary.id, kind=kind, target_site_id=target_id,
                     url=clean_url, at=now)
     # A savepoint, so a double click racing past the check above becomes a Conflict
@@ -57,7 +82,7 @@ def log_action(session: Session, *, user: User, diary_id: int, kind: str,
         with session.begin_nested():
             session.add(action)
     except IntegrityError:
-        raise Conflict(f"Already logged: you {KIND_LABELS[kind]} this diary.") from None
+        raise Conflict(f"Already logged: you {DONE_PHRASES[kind]}.") from None
     return action
 
 
@@ -74,6 +99,9 @@ def _crosspost_target(session: Session, diary: Diary, slug: str | None,
     url = (url or "").strip()
     if not is_web_url(url) or len(url) > 2000:
         raise ValidationError("Give the address (http:// or https://) of the cross-post.")
+    if not is_on_site(url, site.base_url):
+        raise ValidationError(f"That address is not on {site.name} ({site.base_url}): give "
+                              f"the address of your cross-post on {site.name}.")
     return site.id, url
 
 

@@ -15,18 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.services.shifts import FOCUS_LABELS, site_label
+from app.text import plural
 from app.validation import one_line
 from models import Shift, ShiftAssignment, User
 
 HISTORY = timedelta(days=30)
-ALARM_BEFORE = timedelta(minutes=30)
 
 
 def event_uid(assignment: ShiftAssignment) -> str:
     return f"shift-{assignment.shift_id}-place-{assignment.id}@diaryboost"
 
 
-def _event(assignment: ShiftAssignment, now: datetime, shifts_url: str) -> Event:
+def _event(assignment: ShiftAssignment, now: datetime, shifts_url: str,
+           alarm_minutes: int) -> Event:
     shift = assignment.shift
     cancelled = shift.cancelled_at is not None or assignment.released_at is not None
     event = Event()
@@ -42,17 +43,24 @@ def _event(assignment: ShiftAssignment, now: datetime, shifts_url: str) -> Event
     event.add("url", shifts_url)
     last = max(shift.updated_at, assignment.released_at or assignment.created_at)
     event.add("last-modified", last.astimezone(UTC))
-    if not cancelled:
+    if not cancelled and alarm_minutes > 0:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Shift on {site_label(shift)} starts in 30 minutes")
-        alarm.add("trigger", -ALARM_BEFORE)
+        alarm.add("description", f"Shift on {site_label(shift)} starts in "
+                                 f"{plural(alarm_minutes, 'minute')}")
+        alarm.add("trigger", -timedelta(minutes=alarm_minutes))
         event.add_component(alarm)
     return event
 
 
-def user_calendar(session: Session, user: User, now: datetime, base_url: str) -> bytes:
-    """The iCalendar document of ``user``'s places from the last 30 days onwards."""
+def user_calendar(session: Session, user: User, now: datetime, base_url: str,
+                  default_reminder_minutes: int = 60) -> bytes:
+    """The iCalendar document of ``user``'s places from the last 30 days onwards.
+
+    Each event's alarm rings as long before the shift as the user's reminder email
+    (their own setting, else the default); with reminders off (0) there is no alarm."""
+    minutes = user.shift_reminder_minutes
+    minutes = default_reminder_minutes if minutes is None else minutes
     rows = session.scalars(
         select(ShiftAssignment).join(Shift)
         .where(ShiftAssignment.user_id == user.id, Shift.ends_at > now - HISTORY)
@@ -68,5 +76,5 @@ def user_calendar(session: Session, user: User, now: datetime, base_url: str) ->
     cal.add("x-wr-calname", f"diaryboost shifts — {one_line(user.display_name)}")
     shifts_url = f"{base_url.rstrip('/')}/shifts/"
     for assignment in rows:
-        cal.add_component(_event(assignment, now, shifts_url))
+        cal.add_component(_event(assignment, now, shifts_url, minutes))
     return cal.to_ical()

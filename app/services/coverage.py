@@ -48,10 +48,12 @@ class Cell:
     people_on: int = 0
     weight: float = 0.0
     level: int = 0  # 0 quiet .. 3 busiest, relative to the site's busiest hour
+    open_places: int = 0  # planned places nobody has taken yet on shifts in this hour
+    past: bool = False  # the hour is over: nothing to plan there any more
 
     @property
     def gap(self) -> bool:
-        return self.people_on == 0 and self.weight > 0
+        return self.people_on == 0 and self.weight > 0 and not self.past
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,14 @@ def people_on(shifts: list[Shift], site_id: int, hour: datetime) -> int:
     return len(people)
 
 
+def open_places_on(shifts: list[Shift], site_id: int, hour: datetime) -> int:
+    """Places still to fill on shifts for ``site_id`` (or any site) during the hour."""
+    end = hour + HOUR
+    return sum(open_count(s) for s in shifts
+               if (s.site_id is None or s.site_id == site_id)
+               and s.starts_at < end and s.ends_at > hour)
+
+
 def _hours(start: datetime, end: datetime):
     hour = _floor_hour(start)
     while hour < end:
@@ -140,11 +150,20 @@ def open_places(session: Session, start: datetime, end: datetime) -> list[OpenPl
             if s.starts_at >= start and open_count(s) > 0]
 
 
-def week_grid(session: Session, start_day: date, zone: ZoneInfo, days: int = 7) -> list[SiteGrid]:
-    """Site × local day × local hour grid for ``days`` days from ``start_day`` in ``zone``."""
+def window(start_day: date, zone: ZoneInfo, days: int = 7) -> tuple[datetime, datetime]:
+    """The UTC span of ``days`` local days from ``start_day``: what the grid draws, and so
+    what the gap list ranks (they must never disagree about which week it is)."""
     start = datetime.combine(start_day, datetime.min.time(), zone).astimezone(UTC)
     end = datetime.combine(start_day + timedelta(days=days), datetime.min.time(),
                            zone).astimezone(UTC)
+    return start, end
+
+
+def week_grid(session: Session, start_day: date, zone: ZoneInfo, now: datetime,
+              days: int = 7) -> list[SiteGrid]:
+    """Site × local day × local hour grid for ``days`` days from ``start_day`` in ``zone``.
+    Hours over by ``now`` are marked past and never count as gaps."""
+    start, end = window(start_day, zone, days)
     weights = posting_weights(session, start)
     shifts = shifts_between(session, start, end)
     grids = []
@@ -156,7 +175,8 @@ def week_grid(session: Session, start_day: date, zone: ZoneInfo, days: int = 7) 
             local = hour.astimezone(zone)
             weight = site_weights.get(hour_of_week(hour), 0.0)
             level = 0 if weight <= 0 else min(3, 1 + int(3 * weight / busiest - 1e-9))
-            cell = Cell(hour, people_on(shifts, site.id, hour), weight, level)
+            cell = Cell(hour, people_on(shifts, site.id, hour), weight, level,
+                        open_places_on(shifts, site.id, hour), past=hour + HOUR <= now)
             key = (local.date(), local.hour)
             # The repeated hour when clocks fall back: show the less covered of the two.
             if key not in cells or cell.people_on < cells[key].people_on:
@@ -173,14 +193,16 @@ class CoveragePage:
     grids: list[SiteGrid]
     shifts: list[Shift]  # the next two weeks, cancelled ones included
     start_day: date
+    end_day: date  # the last day the grid and the gap list cover
 
 
 def coverage_page(session: Session, zone: ZoneInfo, now: datetime) -> CoveragePage:
     """Everything the coordinator's planning page shows, for a viewer in ``zone``."""
     today = now.astimezone(zone).date()
-    week_end = now + timedelta(days=7)
+    _, week_end = window(today, zone)
+    # The current hour still counts: a gap at 18:40 is worth filling until 19:00.
     return CoveragePage(
-        gaps=worst_covered_hours(session, now, week_end, limit=8),
-        grids=week_grid(session, today, zone),
+        gaps=worst_covered_hours(session, _floor_hour(now), week_end, limit=8),
+        grids=week_grid(session, today, zone, now),
         shifts=shifts_between(session, now, now + timedelta(days=14), include_cancelled=True),
-        start_day=today)
+        start_day=today, end_day=today + timedelta(days=6))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.services import sources
+from app.text import plural
 from models import Feed
 
 MAX_OPML_BYTES = 2 * 1024 * 1024
@@ -47,7 +48,7 @@ class ImportReport(list):
         return list(self)
 
     def summary(self) -> str:
-        text = f"imported {len(self)} feed{'s' if len(self) != 1 else ''}"
+        text = f"imported {plural(len(self), 'feed')}"
         if self.skipped:
             text += f", skipped {len(self.skipped)} already subscribed"
         return text

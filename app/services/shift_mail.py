@@ -43,12 +43,15 @@ NOTICE_WORDING = {
     "cancelled": ("A coordinator cancelled {n} you held:", "Nothing to do: enjoy the time off."),
     "unassigned": ("A coordinator took you off {n}:", "Thanks anyway! Open shifts you can "
                    "claim are on your shifts page."),
+    "restored": ("A coordinator took back the cancellation of {n} you hold:", "It is on "
+                 "again, with you on it, as before."),
 }
 SUBJECTS = {
     "assigned": "You're on {what}",
     "changed": "Changed: {what}",
     "cancelled": "Cancelled: {what}",
     "unassigned": "You're off {what}",
+    "restored": "Back on: {what}",
 }
 
 

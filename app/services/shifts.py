@@ -26,7 +26,11 @@ from models import FOCUSES, Shift, ShiftAssignment, Site, User
 
 REPEATS = ("daily", "weekdays", "weekly")
 MAX_OCCURRENCES = 120
-MAX_SHIFT_HOURS = 24
+# Longer than this is almost always a typo (20:00–18:00 read as 22 hours), not a plan.
+MAX_SHIFT_HOURS = 12
+# How long a coordinator can take back a cancel (the teammates were already emailed, so
+# the window is short; an undo emails them again).
+UNDO_MINUTES = 10
 FOCUS_LABELS = {"any": "any help", "recommend": "recommend", "comment": "comment",
                 "crosspost": "cross-post"}
 
@@ -35,7 +39,7 @@ FOCUS_LABELS = {"any": "any help", "recommend": "recommend", "comment": "comment
 class Notice:
     """Tell the holder of one place that a coordinator changed it."""
 
-    kind: str  # assigned | changed | cancelled | unassigned
+    kind: str  # assigned | changed | cancelled | unassigned | restored
     assignment_id: int
 
 
@@ -43,6 +47,20 @@ class Notice:
 class ShiftChange:
     shifts: list[Shift]
     notices: list[Notice] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CancelPlan:
+    """What a cancel would hit, shown to the coordinator before they confirm."""
+
+    shifts: list[Shift]
+    people: list[User]  # distinct holders of a place on any of them
+
+
+@dataclass(frozen=True)
+class SeriesClaim:
+    claimed: list[Shift]
+    skipped: list[tuple[Shift, str]]  # (shift, why), e.g. full or clashing
 
 
 @dataclass(frozen=True)
@@ -118,8 +136,30 @@ def _span(start_local: datetime, end_local: datetime, zone: ZoneInfo) -> tuple[d
     if end <= start:
         raise ValidationError("A shift must end after it starts")
     if end - start > timedelta(hours=MAX_SHIFT_HOURS):
-        raise ValidationError(f"A shift can last at most {MAX_SHIFT_HOURS} hours")
+        hours = (end - start) / timedelta(hours=1)
+        raise ValidationError(f"That shift would last {hours:g} hours; a shift can last at "
+                              f"most {MAX_SHIFT_HOURS} hours")
     return start, end
+
+
+def _end_of(start_local: datetime, end_local: datetime, overnight: bool) -> datetime:
+    """The end as a full local datetime. An end at or before the start is only read as
+    "the next day" when the coordinator said so: 20:00–18:00 is far more often a typo
+    than a 22-hour shift."""
+    if overnight:
+        return datetime.combine(start_local.date() + timedelta(days=1), end_local.time())
+    if end_local <= start_local:
+        raise ValidationError(
+            f"The shift ends ({end_local:%H:%M}) before it starts ({start_local:%H:%M}). "
+            "Tick \"overnight shift\" if it runs past midnight.")
+    return end_local
+
+
+def _not_past(starts_at: datetime, zone: ZoneInfo, now: datetime) -> None:
+    if starts_at < now:
+        raise ValidationError(
+            f"That shift would start in the past ({starts_at.astimezone(zone):%a %d %b %H:%M %Z}"
+            f"); it is now {now.astimezone(zone):%a %d %b %H:%M %Z}")
 
 
 def _check_fields(session: Session, site_id: int | None, focus: str, places: int) -> None:
@@ -142,18 +182,19 @@ def create_shifts(session: Session, *, by: User, site_id: int | None, start_loca
                   end_local: datetime, zone: ZoneInfo, focus: str = "any", places: int = 1,
                   note: str | None = None, repeat: str | None = None,
                   count: int | None = None, until: date | None = None,
-                  assignee_ids: Sequence[int] = (), now: datetime) -> ShiftChange:
+                  overnight: bool = False, assignee_ids: Sequence[int] = (),
+                  now: datetime) -> ShiftChange:
     """Create one shift, or a series sharing a series_id, optionally assigning people.
 
-    ``start_local``/``end_local`` are naive wall-clock times in ``zone``; an end at or
-    before the start time means the shift runs past midnight. Repeats keep the wall-clock
-    times on every date. All or nothing: a clash for any assignee refuses the lot.
+    ``start_local``/``end_local`` are naive wall-clock times in ``zone``; the end is on
+    the next day only with ``overnight``. Past starts and shifts over MAX_SHIFT_HOURS are
+    refused. Repeats keep the wall-clock times on every date. All or nothing: a clash
+    for any assignee refuses the lot.
     """
     _require_coordinator(by)
     _check_fields(session, site_id, focus, places)
     check_date("Date", start_local)  # before the "next day" below can overflow
-    if end_local <= start_local:
-        end_local = datetime.combine(start_local.date() + timedelta(days=1), end_local.time())
+    end_local = _end_of(start_local, end_local, overnight)
     length = end_local - start_local
     dates = occurrence_dates(start_local.date(), repeat, count, until)
     series_id = str(uuid.uuid4()) if len(dates) > 1 or repeat else None
@@ -161,6 +202,7 @@ def create_shifts(session: Session, *, by: User, site_id: int | None, start_loca
     for day in dates:
         local_start = datetime.combine(day, start_local.time())
         starts_at, ends_at = _span(local_start, local_start + length, zone)
+        _not_past(starts_at, zone, now)
         shift = Shift(site_id=site_id, starts_at=starts_at, ends_at=ends_at, focus=focus,
                       places=places, note=(note or "").strip() or None, series_id=series_id,
                       created_by_id=by.id, sequence=0)
@@ -339,7 +381,7 @@ def _series_targets(session: Session, shift: Shift, scope: str) -> list[Shift]:
 def update_shifts(session: Session, shift_id: int, *, by: User, scope: str = "one",
                   site_id: int | None, start_local: datetime, end_local: datetime,
                   zone: ZoneInfo, focus: str, places: int, note: str | None,
-                  now: datetime) -> ShiftChange:
+                  overnight: bool = False, now: datetime) -> ShiftChange:
     """Edit one shift, or it and the later shifts of its series (``scope="future"``).
 
     For a series the new wall-clock times apply to every shift on its own local date
@@ -351,8 +393,7 @@ def update_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
     if target.cancelled_at is not None:
         raise Conflict("A cancelled shift cannot be edited")
     check_date("Date", start_local)  # before the "next day" below can overflow
-    if end_local <= start_local:
-        end_local = datetime.combine(start_local.date() + timedelta(days=1), end_local.time())
+    end_local = _end_of(start_local, end_local, overnight)
     length = end_local - start_local
     day_shift = start_local.date() - target.starts_at.astimezone(zone).date()
     note = (note or "").strip() or None
@@ -366,6 +407,8 @@ def update_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
             raise Conflict(f"{len(holders)} people hold places on {describe(shift, zone)}; "
                            "unassign someone before lowering the places")
         moved = (starts_at, ends_at) != (shift.starts_at, shift.ends_at)
+        if moved and starts_at != shift.starts_at:
+            _not_past(starts_at, zone, now)
         changed = moved or (site_id, focus, places, note) != (
             shift.site_id, shift.focus, shift.places, shift.note)
         if not changed:
@@ -391,6 +434,81 @@ def update_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
         change.shifts.append(shift)
     session.flush()
     return change
+
+
+def cancel_plan(session: Session, shift_id: int, *, by: User, scope: str = "one") -> CancelPlan:
+    """The shifts a cancel with ``scope`` would hit and the people holding places on them."""
+    _require_coordinator(by)
+    target = get_shift(session, shift_id)
+    if target.cancelled_at is not None:
+        raise Conflict("That shift is already cancelled")
+    shifts = _series_targets(session, target, scope)
+    people = {a.user_id: a.user for s in shifts for a in active(s)}
+    return CancelPlan(shifts, sorted(people.values(), key=lambda u: u.display_name))
+
+
+def undo_deadline(shift: Shift) -> datetime | None:
+    if shift.cancelled_at is None:
+        return None
+    return shift.cancelled_at + timedelta(minutes=UNDO_MINUTES)
+
+
+def restore_shifts(session: Session, shift_id: int, *, by: User, now: datetime) -> ShiftChange:
+    """Take back a cancel within UNDO_MINUTES: the shift and the shifts of its series that
+    the same cancel hit (same ``cancelled_at``) are on again, places as they were."""
+    _require_coordinator(by)
+    target = get_shift(session, shift_id)
+    deadline = undo_deadline(target)
+    if deadline is None:
+        raise Conflict("That shift is not cancelled")
+    if now > deadline:
+        raise Conflict(f"Too late to undo: a cancel can be taken back for {UNDO_MINUTES} "
+                       "minutes. Plan the shift again instead.")
+    shifts = [target]
+    if target.series_id is not None:
+        shifts = list(session.scalars(
+            select(Shift).where(Shift.series_id == target.series_id,
+                                Shift.cancelled_at == target.cancelled_at)
+            .options(selectinload(Shift.assignments), selectinload(Shift.site))
+            .order_by(Shift.starts_at)))
+    change = ShiftChange(shifts=shifts)
+    for shift in shifts:
+        shift.cancelled_at = None
+        shift.sequence += 1
+        shift.updated_at = now
+        for assignment in shift.assignments:
+            assignment.sequence += 1
+            if assignment.released_at is None and assignment.user_id != by.id:
+                change.notices.append(Notice("restored", assignment.id))
+    session.flush()
+    return change
+
+
+def claim_series(session: Session, *, user: User, shift_id: int,
+                 now: datetime) -> SeriesClaim:
+    """A teammate takes a place on this shift and every later one of its series in one
+    step. Shifts that are full or clash with one they hold are skipped and reported, so
+    one busy evening does not stop them taking the rest."""
+    first = get_shift(session, shift_id)
+    if first.series_id is None:
+        return SeriesClaim([claim(session, user=user, shift_id=shift_id, now=now).shift], [])
+    ids = session.scalars(
+        select(Shift.id).where(Shift.series_id == first.series_id,
+                               Shift.starts_at >= first.starts_at, Shift.ends_at > now,
+                               Shift.cancelled_at.is_(None))
+        .order_by(Shift.starts_at)).all()
+    claimed, skipped = [], []
+    for other_id in ids:
+        shift = get_shift(session, other_id, lock=True)
+        if any(a.user_id == user.id for a in active(shift)):
+            continue
+        try:
+            claimed.append(_take_place(session, shift, user, by=user, now=now).shift)
+        except Conflict as err:
+            skipped.append((shift, err.message))
+    if not claimed and not skipped:
+        raise Conflict("You already hold a place on every later shift of that series")
+    return SeriesClaim(claimed, skipped)
 
 
 def cancel_shifts(session: Session, shift_id: int, *, by: User, scope: str = "one",

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, NotFound, ValidationError
+from app.text import plural_noun
 from app.validation import INT32_MAX, one_line
 from models import FEED_KINDS, PLATFORMS, Feed, Site, utcnow
 from scrapers.hosts import parse_host_list
@@ -257,7 +258,8 @@ def update_site_settings(session: Session, site_id: int, **settings) -> Site:
         raise NotFound(f"No site with id {site_id}")
     unknown = sorted(set(settings) - set(SITE_SETTINGS))
     if unknown:
-        raise ValidationError(f"Unknown site setting(s): {', '.join(unknown)}")
+        noun = "setting" if len(unknown) == 1 else plural_noun("setting")
+        raise ValidationError(f"Unknown site {noun}: {', '.join(unknown)}")
     # Validate everything before touching the row, so a bad field changes nothing.
     values = {field: _coerce(field, SITE_SETTINGS[field], value)
               for field, value in settings.items()}

@@ -114,7 +114,8 @@ def _keep_one_admin(session: Session, leaving: User) -> None:
     others = session.scalar(select(func.count()).select_from(User).where(
         User.role == "admin", User.active.is_(True), User.id != leaving.id))
     if not others:
-        raise Conflict("At least one active admin must remain")
+        raise Conflict("At least one active admin must remain: make someone else an admin "
+                       "first, then change this account")
 
 
 def set_password(session: Session, user: User, password: str) -> None:

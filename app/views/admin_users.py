@@ -41,10 +41,15 @@ def index():
 def set_role(user_id: int):
     form = RoleForm()
     if form.validate_on_submit():
-        user = user_service.get_user(get_db(), user_id)
-        user_service.set_role(get_db(), user, form.role.data)
-        commit()
-        flash(f"{user.email} is now {user.role}.", "success")
+        # Refusals (e.g. demoting the last admin) come back as a message on the list.
+        try:
+            user = user_service.get_user(get_db(), user_id)
+            user_service.set_role(get_db(), user, form.role.data)
+            commit()
+            flash(f"{user.email} is now {user.role}.", "success")
+        except DomainError as err:
+            get_db().rollback()
+            flash(err.message, "error")
     return redirect(url_for(".index"))
 
 
@@ -53,11 +58,16 @@ def set_role(user_id: int):
 def toggle_active(user_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
-        user = user_service.get_user(get_db(), user_id)
-        if user.id == current_user.id:
-            flash("You cannot deactivate yourself.", "error")
-            return redirect(url_for(".index"))
-        user_service.set_active(get_db(), user, not user.active)
-        commit()
-        flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")
+        try:
+            user = user_service.get_user(get_db(), user_id)
+            if user.id == current_user.id:
+                flash("You cannot deactivate yourself.", "error")
+                return redirect(url_for(".index"))
+            user_service.set_active(get_db(), user, not user.active)
+            commit()
+            flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.",
+                  "success")
+        except DomainError as err:
+            get_db().rollback()
+            flash(err.message, "error")
     return redirect(url_for(".index"))

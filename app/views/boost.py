@@ -9,10 +9,10 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.db import commit, get_db
-from app.errors import Conflict, DomainError
+from app.errors import Conflict, DomainError, ValidationError
 from app.services import boost as boost_service
 from app.services import charts, scrape_health
-from app.services.actions import KIND_LABELS, log_action
+from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.templating import localtime, viewer_zone
 
 bp = Blueprint("boost", __name__)
@@ -35,9 +35,14 @@ def _safe_back(target: str | None, default: str) -> str:
 @bp.route("/boost/")
 @login_required
 def today():
-    page = boost_service.boost_list(get_db(), current_user, clock.now(),
-                                    site=request.args.get("site"),
-                                    need=request.args.get("need"))
+    try:
+        page = boost_service.boost_list(get_db(), current_user, clock.now(),
+                                        site=request.args.get("site"),
+                                        need=request.args.get("need"))
+    except ValidationError as err:
+        # A bad filter (an old bookmark, a typo) shows the whole list and says why.
+        flash(f"{err.message}. Showing every site and need instead.", "error")
+        return redirect(url_for(".today"))
     # Sites whose pages stopped showing their counts: said plainly above the list.
     alerts = scrape_health.site_alerts(get_db(), clock.now())
     return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"),
@@ -68,7 +73,7 @@ def act(diary_id: int):
                    target_site_slug=request.form.get("target_site"),
                    url=request.form.get("url"), now=now)
         commit()
-        notice = ("success", f"Logged: you {KIND_LABELS[request.form['kind']]} this diary. "
+        notice = ("success", f"Logged: you {DONE_PHRASES[request.form['kind']]}. "
                              "Thanks!")
     except Conflict as err:
         notice = ("info", err.message)  # a repeat click is a no-op, not an error

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import (
+    Blueprint,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app import clock
 from app.auth_tools import role_required
 from app.db import commit, get_db
 from app.digest import preview as digest_preview
-from app.digest import tokens
+from app.digest import tokens, weeks
 from app.extensions import csrf
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
@@ -27,9 +35,13 @@ def _config():
 @bp.get("/preview")
 @role_required("coordinator")
 def preview():
-    page = digest_preview.preview_page(get_db(), request.args.get("week"), clock.now(),
-                                       _config(), current_user)
-    return render_template("digest/preview.html", page=page)
+    arg = weeks.read_week_arg(request.args.get("week"))
+    if arg.redirect_to:
+        return redirect(url_for(".preview", week=arg.redirect_to), 301)
+    page = digest_preview.preview_page(get_db(), arg.label, clock.now(), _config(),
+                                       current_user)
+    return render_template("digest/preview.html", page=page,
+                           week_error=arg.error), 400 if arg.error else 200
 
 
 @bp.get("/preview/email")

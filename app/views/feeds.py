@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, url_for
 
 from app import clock
-from app.db import get_db
+from app.db import commit, get_db
 from app.services import boost as boost_service
+from app.services import feed_entries
 from app.services import users as user_service
-from app.templating import count
+from app.text import plural
 from scrapers.clean import clean_text
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -35,14 +37,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def boost_atom_xml(page: boost_service.BoostPage, self_url: str, home_url: str,
-                   diary_url) -> bytes:
-    """Serialise a BoostPage as Atom; ElementTree escapes every piece of feed text."""
+                   diary_url, updated: Mapping[int, datetime]) -> bytes:
+    """Serialise a BoostPage as Atom; ElementTree escapes every piece of feed text.
+    ``updated`` gives each diary's entry its <updated> (when its need last changed)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _sub(feed, "id", self_url)
     _sub(feed, "title", "diaryboost: Boost today")
     _sub(feed, "subtitle", "Health-care diaries that need recommends, comments or a cross-post now")
-    _sub(feed, "updated", _iso(page.generated_at))
+    # The feed changed when its newest entry did, not whenever it was generated.
+    _sub(feed, "updated", _iso(max(updated.values(), default=page.generated_at)))
     _sub(feed, "link", rel="self", href=self_url, type="application/atom+xml")
     _sub(feed, "link", rel="alternate", href=home_url, type="text/html")
     _sub(_sub(feed, "author"), "name", "diaryboost")
@@ -51,7 +55,7 @@ def boost_atom_xml(page: boost_service.BoostPage, self_url: str, home_url: str,
         # Stable per diary so readers do not show a diary twice as its needs change.
         _sub(entry, "id", diary_url(row.diary_id))
         _sub(entry, "title", f"[{row.site_name}] {row.title}")
-        _sub(entry, "updated", _iso(page.generated_at))
+        _sub(entry, "updated", _iso(updated.get(row.diary_id, page.generated_at)))
         _sub(entry, "published", _iso(row.published_at))
         if row.url:
             _sub(entry, "link", rel="alternate", href=row.url, type="text/html")
@@ -62,8 +66,8 @@ def boost_atom_xml(page: boost_service.BoostPage, self_url: str, home_url: str,
         for need in row.needs:
             _sub(entry, "category", term=need.kind)
         lines = [need.reason for need in row.needs]
-        lines.append(f"{count(row.recommends)} recs, {count(row.comments)} comments; "
-                     f"{row.teammates} teammate(s) acted.")
+        lines.append(f"{plural(row.recommends, 'rec')}, {plural(row.comments, 'comment')}; "
+                     f"{plural(row.teammates, 'teammate')} acted.")
         _sub(entry, "summary", "\n".join(lines), type="text")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 
@@ -74,11 +78,17 @@ def boost_atom(feed_secret: str):
     user = user_service.user_for_feed_secret(get_db(), feed_secret)
     if user is None:
         abort(404)
-    page = boost_service.boost_list(get_db(), user, clock.now(), limit=FEED_ENTRIES)
+    now = clock.now()
+    page = boost_service.boost_list(get_db(), user, now, limit=FEED_ENTRIES)
+    updated = feed_entries.entry_times(
+        get_db(), user.id, {row.diary_id: feed_entries.needs_key(row.needs) for row in page.rows},
+        now)
+    commit()
     body = boost_atom_xml(
         page, self_url=url_for(".boost_atom", feed_secret=feed_secret, _external=True),
         home_url=url_for("boost.today", _external=True),
-        diary_url=lambda diary_id: url_for("boost.diary", diary_id=diary_id, _external=True))
+        diary_url=lambda diary_id: url_for("boost.diary", diary_id=diary_id, _external=True),
+        updated=updated)
     return Response(body, mimetype="application/atom+xml",
                     headers={"Cache-Control": "private, max-age=300",
                              "X-Robots-Tag": "noindex"})

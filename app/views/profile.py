@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app import clock
 from app.db import commit, get_db
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError
 from app.services import profile as profile_service
 from app.services import users as user_service
 from app.views.auth import start_session
+from app.zones import zone_choices
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
-_ZONES = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-
 
 def _render(status: int = 200, new_token: str | None = None, feed_secret: str | None = None):
-    zones = _ZONES if current_user.timezone in _ZONES else [current_user.timezone, *_ZONES]
+    zones = zone_choices(current_user.timezone, clock.now())
     page = render_template("profile/index.html", zones=zones, new_token=new_token,
                            feed_secret=feed_secret)
     # A page showing a token or secret URL must not stay in any cache or history copy.

@@ -18,6 +18,7 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -38,6 +39,7 @@ from app.services import coverage as coverage_service
 from app.services import shift_mail
 from app.services import shifts as svc
 from app.services.users import user_for_feed_secret
+from app.text import plural
 from models import FOCUSES
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
@@ -60,6 +62,7 @@ class ShiftForm(FlaskForm):
     day = DateField("Date", validators=[DataRequired()])
     start = TimeField("Starts", validators=[DataRequired()])
     end = TimeField("Ends", validators=[DataRequired()])
+    overnight = BooleanField("Overnight shift (ends the next day)")
     focus = SelectField("Focus", choices=FOCUS_CHOICES, default="any")
     places = IntegerField("People needed", default=1, validators=[NumberRange(1, 50)])
     note = TextAreaField("Note", validators=[Length(max=1000)])
@@ -78,6 +81,8 @@ class EditForm(ShiftForm):
 
 class ScopeForm(FlaskForm):
     scope = SelectField("Apply to", choices=SCOPE_CHOICES, default="one")
+    # Unset on the first post: the coordinator is shown what the cancel hits first.
+    confirm = BooleanField("Yes, cancel")
 
 
 class AssignForm(FlaskForm):
@@ -94,7 +99,7 @@ def _zone():
 
 def _template_helpers() -> dict:
     return dict(zone=_zone(), focus_labels=svc.FOCUS_LABELS, open_count=svc.open_count,
-                active=svc.active, describe=svc.describe)
+                active=svc.active, describe=svc.describe, undo_deadline=svc.undo_deadline)
 
 
 def _with_choices(form: ShiftForm):
@@ -110,7 +115,7 @@ def _times(form: ShiftForm) -> dict:
     return dict(site_id=int(form.site_id.data) if form.site_id.data else None,
                 start_local=start, end_local=datetime.combine(form.day.data, form.end.data),
                 zone=_zone(), focus=form.focus.data, places=form.places.data,
-                note=form.note.data)
+                note=form.note.data, overnight=form.overnight.data)
 
 
 def _commit_and_notify(change: svc.ShiftChange) -> None:
@@ -148,6 +153,24 @@ def claim(shift_id: int):
     return redirect(url_for(".mine"))
 
 
+@bp.route("/<int:shift_id>/claim-series", methods=["POST"])
+@login_required
+def claim_series(shift_id: int):
+    if EmptyForm().validate_on_submit():
+        try:
+            result = svc.claim_series(get_db(), user=current_user, shift_id=shift_id,
+                                      now=clock.now())
+            commit()
+            if result.claimed:
+                flash(f"You're on {plural(len(result.claimed), 'shift')} of the series.",
+                      "success")
+            for shift, why in result.skipped:
+                flash(f"Skipped {svc.describe(shift, _zone())}: {why}", "error")
+        except DomainError as err:
+            flash(err.message, "error")
+    return redirect(url_for(".mine"))
+
+
 @bp.route("/<int:shift_id>/drop", methods=["POST"])
 @login_required
 def drop(shift_id: int):
@@ -168,7 +191,8 @@ def calendar(feed_secret: str):
     user = user_for_feed_secret(get_db(), feed_secret)
     if user is None:
         abort(404)
-    body = calendar_service.user_calendar(get_db(), user, clock.now(), _config().BASE_URL)
+    body = calendar_service.user_calendar(get_db(), user, clock.now(), _config().BASE_URL,
+                                          _config().SHIFT_REMINDER_MINUTES)
     return Response(body, mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=300",
                              "Content-Disposition": 'inline; filename="diaryboost-shifts.ics"'})
@@ -187,6 +211,7 @@ def _prefilled_create_form() -> CreateForm:
             start = datetime.strptime(args["start"], "%H:%M")
             data["start"] = start.time()
             data["end"] = start.replace(hour=(start.hour + 3) % 24).time()
+            data["overnight"] = start.hour + 3 >= 24
     except ValueError:
         data = {}
     if args.get("site", "").isdigit():
@@ -224,8 +249,7 @@ def create():
         flash(err.message, "error")
         return _coverage(form, err.status)
     _commit_and_notify(change)
-    n = len(change.shifts)
-    flash(f"Created {n} shift{'s' if n > 1 else ''}.", "success")
+    flash(f"Created {plural(len(change.shifts), 'shift')}.", "success")
     return redirect(url_for(".coverage"))
 
 
@@ -237,7 +261,8 @@ def edit(shift_id: int):
     if request.method == "GET":
         start, end = shift.starts_at.astimezone(zone), shift.ends_at.astimezone(zone)
         form = EditForm(data=dict(site_id=str(shift.site_id or ""), day=start.date(),
-                                  start=start.time(), end=end.time(), focus=shift.focus,
+                                  start=start.time(), end=end.time(),
+                                  overnight=end.date() != start.date(), focus=shift.focus,
                                   places=shift.places, note=shift.note or ""))
     else:
         form = EditForm()
@@ -248,7 +273,7 @@ def edit(shift_id: int):
             change = svc.update_shifts(get_db(), shift_id, by=current_user,
                                        scope=form.scope.data, now=clock.now(), **_times(form))
             _commit_and_notify(change)
-            flash(f"Saved {len(change.shifts)} shift(s).", "success")
+            flash(f"Saved {plural(len(change.shifts), 'shift')}.", "success")
             return redirect(url_for(".coverage"))
         except DomainError as err:
             get_db().rollback()
@@ -264,16 +289,38 @@ def edit(shift_id: int):
 @bp.route("/<int:shift_id>/cancel", methods=["POST"])
 @role_required("coordinator")
 def cancel(shift_id: int):
+    """First post: show what the cancel hits and ask. Second (confirm=y): cancel."""
     form = ScopeForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash("Choose which shifts to cancel.", "error")
+        return redirect(url_for(".coverage"))
+    try:
+        if not form.confirm.data:
+            plan = svc.cancel_plan(get_db(), shift_id, by=current_user, scope=form.scope.data)
+            return render_template("shifts/cancel.html", plan=plan, shift_id=shift_id,
+                                   scope=form.scope.data,
+                                   undo_minutes=svc.UNDO_MINUTES, **_template_helpers())
+        change = svc.cancel_shifts(get_db(), shift_id, by=current_user,
+                                   scope=form.scope.data, now=clock.now())
+        _commit_and_notify(change)
+        flash(f"Cancelled {plural(len(change.shifts), 'shift')}. You can undo this for "
+              f"{svc.UNDO_MINUTES} minutes from the list below.", "success")
+    except DomainError as err:
+        flash(err.message, "error")
+    return redirect(url_for(".coverage") + "#list-h")
+
+
+@bp.route("/<int:shift_id>/restore", methods=["POST"])
+@role_required("coordinator")
+def restore(shift_id: int):
+    if EmptyForm().validate_on_submit():
         try:
-            change = svc.cancel_shifts(get_db(), shift_id, by=current_user,
-                                       scope=form.scope.data, now=clock.now())
+            change = svc.restore_shifts(get_db(), shift_id, by=current_user, now=clock.now())
             _commit_and_notify(change)
-            flash(f"Cancelled {len(change.shifts)} shift(s).", "success")
+            flash(f"Undone: {plural(len(change.shifts), 'shift')} on again.", "success")
         except DomainError as err:
             flash(err.message, "error")
-    return redirect(url_for(".coverage"))
+    return redirect(url_for(".coverage") + "#list-h")
 
 
 @bp.route("/<int:shift_id>/assign", methods=["POST"])

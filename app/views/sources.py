@@ -21,6 +21,7 @@ from app.services import extraction, scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
 from app.templating import viewer_zone
+from app.text import plural
 from models import FEED_KINDS, PLATFORMS
 from models.sites import RULE_FIELDS_EXTRACT, RULE_KINDS
 from scrapers.fetch import Fetcher
@@ -80,7 +81,8 @@ def add_site():
             now=clock.now())
     except DomainError as err:
         return _refused(err)
-    return _done(f"Added site {site.name} with {len(site.feeds)} feed(s).", f"site-{site.id}")
+    return _done(f"Added site {site.name} with {plural(len(site.feeds), 'feed')}.",
+                 f"site-{site.id}")
 
 
 @bp.route("/sites/<int:site_id>/settings", methods=["POST"])
@@ -187,7 +189,7 @@ def import_opml():
                                             request.form.get("site", ""), clock.now())
     except DomainError as err:
         return _refused(err)
-    message = f"OPML: imported {len(report)} feed(s)"
+    message = f"OPML: imported {plural(len(report), 'feed')}"
     if report.skipped:
         message += f"; skipped {len(report.skipped)} already subscribed"
     return _done(message + ".")

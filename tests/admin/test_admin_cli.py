@@ -60,7 +60,7 @@ def test_import_opml_reports_added_and_skipped(invoke, make_site, make_feed, tmp
     res = invoke("import-opml", str(doc), "--site", "dk")
     assert res.exit_code == 0
     assert "added" in res.output and "https://b.example/feed" in res.output
-    assert "imported 1 feed(s), skipped 1" in res.output
+    assert "imported 1 feed, skipped 1" in res.output
 
 
 @pytest.mark.parametrize("args, message", [

@@ -70,3 +70,27 @@ def test_is_web_url():
     for bad in ("javascript:alert(1)", "data:text/html,x", "//x.org", "/local", "", None,
                 "http://"):
         assert not is_web_url(bad)
+
+
+@pytest.mark.parametrize(("site", "url"), [
+    ("calitics", "https://www.dailykos.com/story/1"),   # the diary's own blog, not Calitics
+    ("dailykos", "https://www.calitics.com/d/1"),
+    ("dailykos", "https://dailykos.com.evil.example/story/1"),
+])
+def test_a_crosspost_address_must_be_on_the_chosen_site(db_session, world, site, url):
+    with pytest.raises(ValidationError, match="not on"):
+        log_action(db_session, user=world.blogger, diary_id=world.star.id, kind="crosspost",
+                   target_site_slug=site, url=url, now=NOW)
+    assert db_session.query(Action).count() == 0
+
+
+def test_crosspost_address_on_the_site_with_or_without_www_or_under_its_path():
+    from app.services.actions import is_on_site
+
+    assert is_on_site("https://dailykos.com/story/1", "https://www.dailykos.com")
+    assert is_on_site("https://m.dailykos.com/story/1", "https://www.dailykos.com/")
+    # The simulated blogs share one host and tell themselves apart by path.
+    assert is_on_site("http://127.0.0.1:8001/mydd/story/2", "http://127.0.0.1:8001/mydd")
+    assert not is_on_site("http://127.0.0.1:8001/calitics/x", "http://127.0.0.1:8001/mydd")
+    assert not is_on_site("http://127.0.0.1:8002/mydd/x", "http://127.0.0.1:8001/mydd")
+    assert not is_on_site("http://127.0.0.1:8001/myddx/1", "http://127.0.0.1:8001/mydd")

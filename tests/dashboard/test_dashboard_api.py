@@ -81,7 +81,11 @@ def test_post_action_201_then_409_and_clear_400s(api, token, world):
                           ({"diary_id": "7", "kind": "recommend"}, "diary_id must be an integer"),
                           ({"diary_id": world.star.id}, "kind is required"),
                           ({"diary_id": world.star.id, "kind": "crosspost",
-                            "target_site": "dailykos", "url": "ftp://x"}, "http:// or https://")):
+                            "target_site": "dailykos", "url": "ftp://x"}, "http:// or https://"),
+                          # An address on another blog than the one named (issue 14).
+                          ({"diary_id": world.star.id, "kind": "crosspost",
+                            "target_site": "dailykos", "url": "https://www.calitics.com/d/2"},
+                           "That address is not on Daily Kos")):
         res = api("POST", "/actions", token, json=body) if body is not None else \
             api("POST", "/actions", token, data="nope", content_type="text/plain")
         assert res.status_code == 400 and message in res.get_json()["message"]

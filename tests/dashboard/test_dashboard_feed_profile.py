@@ -112,3 +112,27 @@ def test_rotate_secret_revokes_old_feed_url(client, login, world):
 def test_profile_forms_need_csrf(client, login, world):
     login(world.blogger)
     assert client.post("/profile/token").status_code == 400
+
+
+def test_atom_updated_moves_only_when_an_entrys_need_changes(app, client, world, make_metric):
+    """Readers flag entries whose <updated> moved: a re-fetch with new counts but the same
+    needs must not make every diary look changed (issue 14)."""
+
+    def fetch(at):
+        with app.app_context():
+            clock.pin(at)
+        feed = feedparser.parse(client.get(f"/feeds/{world.blogger.feed_secret}/boost.atom").data)
+        return feed, {e.title: e.updated for e in feed.entries}
+
+    first_feed, first = fetch(NOW)
+    assert first["[Daily Kos] Single payer now"] == "2026-11-17T19:00:00Z"
+    later = NOW + hours(0.1)
+    make_metric(world.rising, at=later, recommends=6, comments=3)  # counts move, needs do not
+    second_feed, second = fetch(later)
+    assert second == first
+    assert second_feed.feed.updated == first_feed.feed.updated
+    # Enough comments: the rising diary now needs recs only, so its entry is updated.
+    make_metric(world.rising, at=later + hours(0.05), recommends=6, comments=40)
+    _, third = fetch(later + hours(0.05))
+    assert third["[Daily Kos] Single payer now"] == "2026-11-17T19:09:00Z"
+    assert third["[MyDD] SiCKO screening tonight"] == first["[MyDD] SiCKO screening tonight"]

@@ -44,7 +44,8 @@ def test_filters_by_site_and_need_without_js(app, client, login, world):
         "SiCKO screening tonight"]
     assert _titles(client.get("/boost/?need=comment").get_data(as_text=True)) == [
         "Single payer now", "Medicare for all, a primer"]
-    assert client.get("/boost/?site=nowhere").status_code == 400
+    # A bad filter is explained above the whole list, not an error page.
+    assert client.get("/boost/?site=nowhere").headers["Location"] == "/boost/"
 
 
 def test_hostile_title_and_link_show_as_text(app, client, login, world, make_diary,
@@ -164,3 +165,10 @@ def test_shift_banner_shows_end_in_the_users_zone(app, client, login, world, db_
     # Ends 21:00 UTC, which is 16:00 in New York in November.
     assert "On shift for MyDD" in banner and "until 16:00" in banner
     assert _titles(html)[0] == "SiCKO screening tonight"
+
+
+def test_times_on_the_diary_page_carry_their_zone(app, client, login, world, make_user):
+    _pin(app)
+    login(make_user(timezone="America/New_York"))
+    html = client.get(f"/diaries/{world.rising.id}").get_data(as_text=True)
+    assert "published Tue 17 Nov 13:00 EST" in html  # 18:00 UTC, read in New York

@@ -121,6 +121,10 @@ def test_missed_beyond_grace_is_skipped_and_logged(db_session, session_factory, 
                                                    smtp_server, caplog):
     inbox, _ = smtp_server
     seed_week(db_session)
+    # An installation that has sent digests before (W46), so missing W47 is news.
+    db_session.add(DigestRun(week="2026-W46", started_at=SEND_AT - timedelta(days=7),
+                             finished_at=SEND_AT - timedelta(days=7), recipients=3))
+    db_session.flush()
     report = run_scheduled(mail_config, session_factory, SEND_AT + timedelta(hours=13))
     assert (report.week, report.sent) == (WEEK, 0)
     assert inbox.messages == []
@@ -130,6 +134,18 @@ def test_missed_beyond_grace_is_skipped_and_logged(db_session, session_factory, 
     assert run_scheduled(mail_config, session_factory, SEND_AT + timedelta(hours=14)).sent == 0
     # Sending by hand is still possible.
     assert send_week(mail_config, session_factory, WEEK, SEND_AT + timedelta(hours=15)).sent == 3
+
+
+def test_a_new_database_does_not_warn_about_a_missed_digest(
+        db_session, session_factory, mail_config, smtp_server, caplog):
+    """The first start of a fresh install, days after Monday's send time: nothing was
+    missed, so no "skipped (scheduler was down)" warning (issue 14)."""
+    seed_week(db_session)
+    report = run_scheduled(mail_config, session_factory, SEND_AT + timedelta(days=2))
+    assert report.sent == 0
+    assert "skipped" not in caplog.text and not [
+        r for r in caplog.records if r.levelname == "WARNING"]
+    assert db_session.scalars(select(DigestRun).where(DigestRun.week == WEEK)).one()
 
 
 def test_unsubscribed_after_queueing_is_skipped(db_session, session_factory, mail_config,

@@ -33,7 +33,23 @@ def test_feed_has_one_event_per_place_with_stable_uid_utc_times_and_alarm(
     assert "Comment on the SiCKO diaries" in str(event["DESCRIPTION"])
     assert str(event["STATUS"]) == "CONFIRMED" and int(event["SEQUENCE"]) == 0
     [alarm] = event.walk("VALARM")
-    assert alarm.decoded("TRIGGER") == -timedelta(minutes=30)
+    # The user's reminder setting (60 minutes by default), like the reminder email.
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=60)
+
+
+def test_the_alarm_follows_the_users_reminder_minutes_and_none_when_off(
+        db_session, plan, make_user):
+    early = make_user(shift_reminder_minutes=15)
+    off = make_user(shift_reminder_minutes=0)
+    shift = plan("2026-11-18 18:00", "21:00", places=2)
+    for user in (early, off):
+        svc.claim(db_session, user=user, shift_id=shift.id, now=NOW)
+    [event] = events_of(db_session, early)[0].values()
+    [alarm] = event.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=15)
+    assert "starts in 15 minutes" in str(alarm["DESCRIPTION"])
+    [event] = events_of(db_session, off)[0].values()
+    assert event.walk("VALARM") == []
 
 
 def test_changes_bump_sequence_and_cancelled_or_dropped_places_show_cancelled(

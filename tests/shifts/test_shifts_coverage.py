@@ -79,7 +79,7 @@ def test_open_places_lists_shifts_still_needing_people(db_session, network):
 
 
 def test_week_grid_in_the_viewers_zone(db_session, network):
-    kos_grid, mydd_grid = coverage.week_grid(db_session, NOW.astimezone(LA).date(), LA)
+    kos_grid, mydd_grid = coverage.week_grid(db_session, NOW.astimezone(LA).date(), LA, NOW)
     assert kos_grid.site_name == "Daily Kos" and len(kos_grid.rows) == 7
     tuesday = kos_grid.rows[0]
     assert tuesday.day.isoformat() == "2026-11-17"
@@ -94,7 +94,8 @@ def test_week_grid_in_the_viewers_zone(db_session, network):
 
 def test_week_grid_across_the_dst_change_has_every_local_hour(db_session, make_site):
     make_site(name="Calitics")
-    [grid] = coverage.week_grid(db_session, datetime(2026, 10, 31).date(), LA)
+    [grid] = coverage.week_grid(db_session, datetime(2026, 10, 31).date(), LA,
+                                 utc(2026, 10, 1))
     sunday = grid.rows[1]
     assert sunday.day.isoformat() == "2026-11-01"
     # 01:00 happens twice that night; both hours land in the same cell and none is missing.

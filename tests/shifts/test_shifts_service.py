@@ -25,7 +25,7 @@ def test_a_shift_is_stored_in_utc_from_the_coordinators_wall_clock(plan, make_si
 
 
 def test_weekly_series_keeps_18h_local_across_the_november_dst_change(plan):
-    series = plan("2026-10-20 18:00", "21:00", repeat="weekly", count=4)
+    series = plan("2026-10-20 18:00", "21:00", repeat="weekly", count=4, now=utc(2026, 10, 1))
     assert len({s.series_id for s in series}) == 1 and series[0].series_id
     local = [s.starts_at.astimezone(LA).strftime("%Y-%m-%d %H:%M") for s in series]
     assert local == ["2026-10-20 18:00", "2026-10-27 18:00", "2026-11-03 18:00",
@@ -42,8 +42,8 @@ def test_weekdays_repeat_skips_weekends_and_stops_at_until(plan):
     assert days == ["Fri 20", "Mon 23", "Tue 24", "Wed 25", "Thu 26", "Fri 27"]
 
 
-def test_a_shift_past_midnight_ends_the_next_day(plan):
-    shift = plan("2026-11-17 22:00", "01:00")
+def test_an_overnight_shift_ends_the_next_day(plan):
+    shift = plan("2026-11-17 22:00", "01:00", overnight=True)
     assert shift.ends_at - shift.starts_at == timedelta(hours=3)
 
 
@@ -112,7 +112,7 @@ def test_overlapping_shifts_are_refused_naming_the_clash(plan, make_user, make_s
 def test_editing_the_rest_of_a_series_moves_wall_clock_times_and_bumps_sequences(
         plan, make_user, db_session, coordinator):
     blogger = make_user()
-    series = plan("2026-10-27 18:00", "21:00", repeat="weekly", count=3)
+    series = plan("2026-10-27 18:00", "21:00", repeat="weekly", count=3, now=utc(2026, 10, 1))
     svc.assign(db_session, by=coordinator, shift_id=series[2].id, user_id=blogger.id,
                now=utc(2026, 10, 1))
     change = svc.update_shifts(

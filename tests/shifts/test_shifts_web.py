@@ -83,7 +83,7 @@ def test_edit_and_cancel_email_the_people_on_the_shift(mail_client, make_user, d
     db_session.refresh(shift)
     assert shift.sequence == 1 and shift.starts_at.hour == 3
     response = mail_client.post(f"/shifts/{shift.id}/cancel", data={
-        "scope": "one", "csrf_token": token_of(mail_client)})
+        "scope": "one", "confirm": "y", "csrf_token": token_of(mail_client)})
     assert response.status_code == 302
     subjects = [m["Subject"] for m in inbox.to("cal@example.org")]
     assert subjects == ["You're on a shift: any site, Wed 18 Nov 18:00–21:00 PST",

@@ -1,0 +1,90 @@
+"""Boost today that stays current: how fresh the board's numbers are, what is failing,
+and a cheap fingerprint so the page's poll gets "304 Not Modified" when nothing moved.
+
+The fingerprint is computed from a few MAX() queries, never from the ranking: most polls
+change nothing, and they must not cost a full board each. It includes a 5-minute time
+bucket, because the ranking itself moves with time (windows close, urgency grows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.services.sources import feed_health
+from models import Action, Diary, Feed, Site
+
+BUCKET = timedelta(minutes=5)
+YOUNG = timedelta(hours=48)
+
+
+@dataclass(frozen=True)
+class SiteFreshness:
+    slug: str
+    name: str
+    counts_at: datetime | None  # latest count reading of a young diary
+    polled_at: datetime | None  # latest successful feed poll
+
+
+@dataclass(frozen=True)
+class BoardStatus:
+    sites: tuple[SiteFreshness, ...]
+    problems: tuple[str, ...]  # plain sentences for the top of the board
+    has_data: bool  # any diary published in the last 48 h at all
+
+    @property
+    def empty_reason(self) -> str:
+        """Why an empty board is empty: no data is not the same as all good."""
+        if not self.has_data:
+            return "no-data"
+        return "failing" if self.problems else "all-good"
+
+
+def board_status(session: Session, now: datetime, failures_to_flag: int,
+                 metrics_interval: int) -> BoardStatus:
+    sites = list(session.scalars(select(Site).where(Site.enabled.is_(True)).order_by(Site.name)))
+    counts = dict(session.execute(
+        select(Diary.site_id, func.max(Diary.counts_checked_at))
+        .where(Diary.published_at >= now - YOUNG).group_by(Diary.site_id)).all())
+    polled = dict(session.execute(
+        select(Feed.site_id, func.max(Feed.last_success_at)).group_by(Feed.site_id)).all())
+    problems = []
+    feeds = list(session.scalars(select(Feed).where(Feed.enabled.is_(True))))
+    for site in sites:
+        own = [f for f in feeds if f.site_id == site.id]
+        bad = [f for f in own if feed_health(f, failures_to_flag).state in ("failing",
+                                                                          "erroring")]
+        if own and len(bad) == len(own):
+            problems.append(f"{site.name}: its feeds cannot be read right now "
+                            f"({bad[0].last_error or 'error'}), so new diaries are missing.")
+        elif bad:
+            problems.append(f"{site.name}: {len(bad)} of {len(own)} feeds failing; some new "
+                            "diaries may be missing.")
+        last = counts.get(site.id)
+        if last is not None and now - last > timedelta(seconds=3 * metrics_interval):
+            problems.append(f"{site.name}: recommend and comment counts have not been read "
+                            f"for {int((now - last).total_seconds() // 60)} min; the numbers "
+                            "below may be stale.")
+    has_data = session.scalar(select(Diary.id).where(Diary.published_at >= now - YOUNG)
+                              .limit(1)) is not None
+    return BoardStatus(
+        tuple(SiteFreshness(s.slug, s.name, counts.get(s.id), polled.get(s.id)) for s in sites),
+        tuple(problems), has_data)
+
+
+def board_etag(session: Session, user_id: int, site: str | None, need: str | None,
+               now: datetime) -> str:
+    """Changes whenever the board could look different to this user."""
+    marks = session.execute(select(
+        func.max(Diary.last_seen_at), func.max(Diary.counts_checked_at), func.count(Diary.id),
+    ).where(Diary.published_at >= now - YOUNG)).one()
+    actions = session.execute(select(func.max(Action.id), func.count(Action.id))).one()
+    feeds = session.execute(select(func.max(Feed.last_polled_at), func.sum(Feed.error_count)))\
+        .one()
+    bucket = int(now.timestamp() // BUCKET.total_seconds())
+    key = repr((user_id, site, need, tuple(marks), tuple(actions), tuple(feeds), bucket))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]

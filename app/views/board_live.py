@@ -1,0 +1,64 @@
+"""The Boost today page's poll: a small JSON answer, or 304 when nothing moved.
+
+Short requests only (no long-held connections: they would tie up the web workers). The
+rows come back rendered by the same template as the page, so static/board_live.js only
+swaps elements and never builds markup itself.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_login import current_user, login_required
+
+from app import clock
+from app.db import get_db
+from app.errors import ValidationError
+from app.services import board_live
+from app.services import boost as boost_service
+from app.views import boost as boost_views
+
+bp = Blueprint("board_live", __name__)
+# The row template needs the board's helpers (sparklines, labels).
+bp.context_processor(boost_views._helpers)
+
+
+def status_for_page() -> board_live.BoardStatus:
+    config = current_app.extensions["diaryboost.config"]
+    return board_live.board_status(get_db(), clock.now(), config.POLL_FAILURES_TO_FLAG,
+                                   config.METRICS_INTERVAL)
+
+
+@bp.app_context_processor
+def _board_status():
+    # Lazy: only Boost today calls it.
+    return {"board_status": status_for_page}
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+@bp.route("/boost/live")
+@login_required
+def live():
+    now = clock.now()
+    site, need = request.args.get("site") or None, request.args.get("need") or None
+    etag = board_live.board_etag(get_db(), current_user.id, site, need, now)
+    if request.if_none_match.contains(etag):
+        return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "no-cache, private"}
+    try:
+        page = boost_service.boost_list(get_db(), current_user, now, site=site, need=need)
+    except ValidationError as err:
+        return jsonify(error="ValidationError", message=err.message), 400
+    status = status_for_page()
+    back = request.args.get("back") or "/boost/"
+    rows = [{"id": row.diary_id,
+             "html": render_template("boost/_row.html", row=row, back=back)}
+            for row in page.rows]
+    body = jsonify(
+        rows=rows, now=_iso(now), empty=status.empty_reason if not rows else None,
+        problems=list(status.problems),
+        sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])
+    body.headers["ETag"] = f'"{etag}"'
+    body.headers["Cache-Control"] = "no-cache, private"
+    return body

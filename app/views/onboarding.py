@@ -1,0 +1,201 @@
+"""First run and passwords by link: the one-time set-up page, invitations, forgot password.
+
+Thin: parse the form, call app.services.invites, render. Mail goes out after the commit;
+when it cannot be sent (a fresh install has no mail server) the admin gets the link to
+copy instead of an error.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from app import clock
+from app.auth_tools import role_required
+from app.db import commit, get_db
+from app.errors import DomainError
+from app.extensions import limiter
+from app.mail import send
+from app.services import invites
+from app.services import users as user_service
+from models import ROLES
+
+bp = Blueprint("onboarding", __name__)
+
+
+class SetupForm(FlaskForm):
+    email = EmailField("Your email", validators=[DataRequired(), Length(max=254)])
+    display_name = StringField("Your name", validators=[Length(max=100)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=512)])
+    confirm = PasswordField("Password again", validators=[DataRequired(), Length(max=512)])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired(), Length(max=512)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=512)])
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    display_name = StringField("Name", validators=[Length(max=100)])
+    role = SelectField("Role", choices=list(ROLES), default="blogger")
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+
+
+def _config():
+    return current_app.extensions["diaryboost.config"]
+
+
+def _send(mail) -> str | None:
+    """Send one mail now (after the commit); the error text, or None when it went."""
+    [(_, error)] = send(_config(), [mail])
+    return None if error is None else str(error)
+
+
+# Until the first user exists the log-in page is a dead end: it says where to go.
+# Checked on the log-in page only, and never again in this process once users exist.
+_HAS_USERS = "diaryboost.onboarding.has_users"
+
+
+@bp.app_context_processor
+def _first_run():
+    if request.endpoint != "auth.login" or current_app.extensions.get(_HAS_USERS):
+        return {}
+    if invites.setup_needed(get_db()):
+        return {"first_run": True}
+    current_app.extensions[_HAS_USERS] = True
+    return {}
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"])
+def setup():
+    db = get_db()
+    if not invites.setup_needed(db):
+        abort(404)  # done once: the page is gone
+    token = request.values.get("token", "")
+    form = SetupForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = invites.create_first_admin(
+                db, _config().SECRET_KEY, token=token, email=form.email.data,
+                display_name=form.display_name.data, password=form.password.data,
+                confirm=form.confirm.data, timezone=_config().TIMEZONE)
+            commit()
+            flash(f"Welcome! {user.email} is the first admin. Log in, then invite your "
+                  "teammates from Users.", "success")
+            return redirect(url_for("auth.login"))
+        except DomainError as err:
+            db.rollback()
+            flash(err.message, "error")
+            status = err.status
+    elif request.method == "POST":
+        status = 400
+    token_ok = invites.setup_token(_config().SECRET_KEY) == token
+    return render_template("onboarding/setup.html", form=form, token=token,
+                           token_ok=token_ok), status
+
+
+@bp.route("/password/<purpose>/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per 10 minutes", methods=["POST"])
+def set_password(purpose: str, token: str):
+    db = get_db()
+    now = clock.now()
+    form = PasswordForm()
+    try:
+        user = invites.read_link(db, _config().SECRET_KEY, purpose, token, now)
+    except DomainError as err:
+        return render_template("onboarding/password.html", form=None, error=err.message), 410
+    status = 200
+    if form.validate_on_submit():
+        try:
+            invites.use_link(db, _config().SECRET_KEY, purpose, token, form.password.data,
+                             form.confirm.data, now)
+            commit()
+            flash("Your password is set. Log in with it now.", "success")
+            return redirect(url_for("auth.login"))
+        except DomainError as err:
+            db.rollback()
+            flash(err.message, "error")
+            status = err.status
+    elif request.method == "POST":
+        status = 400
+    return render_template("onboarding/password.html", form=form, user=user,
+                           purpose=purpose), status
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per 15 minutes", methods=["POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = invites.active_user_by_email(get_db(), form.email.data)
+        if user is not None:
+            link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
+                                     clock.now())
+            error = _send(invites.link_mail(link))
+            if error:
+                current_app.logger.warning("reset mail not sent",
+                                           extra={"user_id": user.id, "error": error})
+        # The same answer either way: the page must not tell who has an account.
+        flash("If that address has an account, a link to set a new password is on its way "
+              "(valid 2 hours). No mail? Ask an admin for a reset link.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("onboarding/forgot.html", form=form), 400 if form.errors else 200
+
+
+# Admins -------------------------------------------------------------------------
+
+def _link_result(link: invites.Link, error: str | None, what: str):
+    if error is None:
+        flash(f"{what} emailed to {link.user.email} (the link works once, until "
+              f"{link.expires_at:%d %b %H:%M} UTC).", "success")
+        return redirect(url_for("admin_users.index"))
+    # No mail server (or it refused): the admin hands the link over themselves.
+    return render_template("onboarding/link.html", link=link, error=error, what=what)
+
+
+@bp.route("/admin/invite", methods=["POST"])
+@role_required("admin")
+def invite():
+    form = InviteForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(f"Invitation not sent: {message}", "error")
+        return redirect(url_for("admin_users.index"))
+    db = get_db()
+    try:
+        user = invites.invite(db, by=current_user, email=form.email.data,
+                              display_name=form.display_name.data, role=form.role.data,
+                              timezone=_config().TIMEZONE)
+    except DomainError as err:
+        db.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("admin_users.index"))
+    link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "invite",
+                             clock.now())
+    commit()
+    return _link_result(link, _send(invites.link_mail(link, current_user.display_name)),
+                        "Invitation")
+
+
+@bp.route("/admin/users/<int:user_id>/reset-link", methods=["POST"])
+@role_required("admin")
+def reset_link(user_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    user = user_service.get_user(get_db(), user_id)
+    if not user.active:
+        flash(f"{user.email} is deactivated: reactivate the account first.", "error")
+        return redirect(url_for("admin_users.index"))
+    link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
+                             clock.now())
+    return _link_result(link, _send(invites.link_mail(link)), "Password reset link")
