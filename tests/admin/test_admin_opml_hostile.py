@@ -106,7 +106,7 @@ def test_admin_page_imports_latin1_and_refuses_utf16_entities(client, admin,  # 
         "csrf_token": _token(client), "site": "dk",
         "opml": (io.BytesIO(_opml("iso-8859-1", LATIN1_TITLE)), "latin1.opml")},
         content_type="multipart/form-data")
-    assert res.status_code == 200 and "OPML: imported 1 feed(s)" in res.get_data(as_text=True)
+    assert res.status_code == 200 and "OPML: imported 1 feed" in res.get_data(as_text=True)
     assert db_session.scalar(select(Feed.title)) == LATIN1_TITLE
 
 
@@ -121,5 +121,5 @@ def test_cli_import_refuses_the_bomb_and_imports_utf16(invoke, make_site,  # noq
     utf16 = tmp_path / "utf16.opml"
     utf16.write_bytes(_opml("utf-16"))
     res = invoke("import-opml", str(utf16), "--site", "dk")
-    assert res.exit_code == 0 and "imported 1 feed(s)" in res.output
+    assert res.exit_code == 0 and "imported 1 feed," in res.output
     assert db_session.scalar(select(Feed.title)) == TITLE

@@ -35,7 +35,7 @@ def test_boost_today_and_the_diary_page_show_a_dash(app, client, login, world, d
     row = tree.css_first(f"#diary-{diary.id}")
     assert [n.text() for n in row.css(".stat-num")] == [DASH, "1"]
     page = client.get(f"/diaries/{diary.id}").get_data(as_text=True)
-    assert f"{DASH} recs · 1 comments" in page
+    assert f"{DASH} recs · 1 comment<" in page
 
 
 def test_the_api_says_null(api, db_session, world):  # noqa: F811

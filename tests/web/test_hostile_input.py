@@ -45,7 +45,8 @@ def _message(res) -> str:
     ("/feeds/%00/boost.atom", "address"),
 ])
 def test_hostile_page_requests_get_400_naming_the_field(client, admin, path, field):
-    res = client.get(path)
+    # Old date-style week links redirect to their ISO week first; that one is refused.
+    res = client.get(path, follow_redirects=True)
     assert res.status_code == 400, path
     assert field in _message(res)
 

@@ -79,8 +79,10 @@ def test_the_setup_page_works_once_with_the_console_token_then_is_gone(
     assert _log_in(client, "ada@example.org", NEW_PASSWORD).status_code == 302
 
     assert client.get(f"/setup?token={token}").status_code == 404
+    # Logging in gave a new CSRF token (no fixation): take it from a page of this session.
+    fresh = csrf_from(client.get("/profile/").get_data(as_text=True))
     again = client.post("/setup", data={**form, "email": "eve@example.org", "token": token,
-                                        "csrf_token": csrf_from(page)})
+                                        "csrf_token": fresh})
     assert again.status_code == 404 and len(db_session.scalars(select(User)).all()) == 1
 
 
