@@ -78,6 +78,7 @@ def test_guessing_from_many_addresses_slows_new_clients_but_not_a_known_device(a
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(app, make_user):
     user = make_user()
+    at(app, T0)
     for n in range(5):
         attempt(app.test_client(), user.email, "wrong!", "10.0.0.9", forwarded=f"203.0.113.{n}")
     # Naming a new address in the header does not make a new client.
@@ -91,6 +92,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_counts_alone(tmp_path, ses
 
     app = create_app(make_config(tmp_path, TRUSTED_PROXIES=1), session_factory)
     user = make_user()
+    at(app, T0)
     for _ in range(5):
         attempt(app.test_client(), user.email, "wrong!", "10.0.0.9", forwarded="203.0.113.5")
     assert attempt(app.test_client(), user.email, RIGHT, "10.0.0.9",
