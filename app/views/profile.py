@@ -26,6 +26,11 @@ def _render(status: int = 200, new_token: str | None = None, feed_secret: str | 
     return page, status, headers
 
 
+def _done(message: str):
+    flash(message, "success")
+    return redirect(url_for(".index"), code=303)
+
+
 @bp.route("/")
 @login_required
 def index():
@@ -45,8 +50,7 @@ def preferences():
         flash(err.message, "error")
         return _render(err.status)
     commit()
-    flash("Preferences saved.", "success")
-    return redirect(url_for(".index"), code=303)
+    return _done("Preferences saved.")
 
 
 @bp.route("/password", methods=["POST"])
@@ -62,8 +66,7 @@ def password():
     commit()
     # The change ended every session; this one goes on under the new version.
     start_session(current_user._get_current_object())
-    flash("Password changed. Other devices must log in again.", "success")
-    return redirect(url_for(".index"), code=303)
+    return _done("Password changed. Other devices must log in again.")
 
 
 @bp.route("/sessions/end-others", methods=["POST"])
@@ -72,8 +75,7 @@ def end_other_sessions():
     user_service.end_sessions(get_db(), current_user)
     commit()
     start_session(current_user._get_current_object())
-    flash("Logged out everywhere else; this browser stays logged in.", "success")
-    return redirect(url_for(".index"), code=303)
+    return _done("Logged out everywhere else; this browser stays logged in.")
 
 
 @bp.route("/unsubscribe-links/reset", methods=["POST"])
@@ -81,9 +83,8 @@ def end_other_sessions():
 def reset_unsubscribe_links():
     digest_tokens.reset_links(get_db(), current_user)
     commit()
-    flash("Unsubscribe links in digests sent so far no longer work; new digests carry "
-          "new ones.", "success")
-    return redirect(url_for(".index"), code=303)
+    return _done("Unsubscribe links in digests sent so far no longer work; new digests carry "
+          "new ones.")
 
 
 @bp.route("/token", methods=["POST"])
@@ -100,8 +101,7 @@ def create_token():
 def revoke_token():
     user_service.revoke_api_token(get_db(), current_user)
     commit()
-    flash("API token revoked; programs using it can no longer connect.", "success")
-    return redirect(url_for(".index"), code=303)
+    return _done("API token revoked; programs using it can no longer connect.")
 
 
 @bp.route("/secret/rotate", methods=["POST"])

@@ -61,8 +61,14 @@ def test_deactivated_user_cannot_log_in(client, make_user, login):
     assert login(user).status_code == 401
 
 
-def test_five_wrong_passwords_make_that_client_wait(client, make_user, login):
+def test_five_wrong_passwords_make_that_client_wait(app, client, make_user, login):
+    from datetime import UTC, datetime
+
+    from app import clock
+
     user = make_user()
+    with app.app_context():
+        clock.pin(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))  # the wait runs on this clock
     for _ in range(5):
         assert login(user, password="not the password").status_code == 401
     # Locked now, even with the right password.

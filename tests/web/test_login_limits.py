@@ -1,12 +1,15 @@
 """Failed logins slow guessing down but never lock the owner out (issue 10)."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from click.testing import CliRunner
 
 from app import clock
-from tests.conftest import csrf_from, make_config
+from tests.conftest import PROJECT_ROOT, csrf_from, make_config
+from tests.smtp import free_port
 
 RIGHT = "correct horse battery"
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -75,6 +78,7 @@ def test_guessing_from_many_addresses_slows_new_clients_but_not_a_known_device(a
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(app, make_user):
     user = make_user()
+    at(app, T0)
     for n in range(5):
         attempt(app.test_client(), user.email, "wrong!", "10.0.0.9", forwarded=f"203.0.113.{n}")
     # Naming a new address in the header does not make a new client.
@@ -88,6 +92,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_counts_alone(tmp_path, ses
 
     app = create_app(make_config(tmp_path, TRUSTED_PROXIES=1), session_factory)
     user = make_user()
+    at(app, T0)
     for _ in range(5):
         attempt(app.test_client(), user.email, "wrong!", "10.0.0.9", forwarded="203.0.113.5")
     assert attempt(app.test_client(), user.email, RIGHT, "10.0.0.9",
@@ -106,18 +111,18 @@ def test_trusted_proxies_must_be_a_small_count(tmp_path):
 
 
 @pytest.mark.parametrize(("env", "args", "message"), [
-    ({}, ["web", "--workers", "3"], "3 web workers need REDIS_URL"),
-    ({"WEB_WORKERS": "2"}, ["web"], "2 web workers need REDIS_URL"),
+    ({}, ["--workers", "3"], "3 web workers need REDIS_URL"),
+    ({"WEB_WORKERS": "2"}, [], "2 web workers need REDIS_URL"),
 ])
-def test_web_refuses_several_workers_without_redis(tmp_path, monkeypatch, env, args, message):
-    from app.cli import cli
-
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("WEB_WORKERS", raising=False)
-    base = {"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x" * 20, **env}
-    result = CliRunner().invoke(cli, args, env=base)
-    assert result.exit_code == 2
-    assert message in result.output and "counts failed logins on its own" in result.output
+def test_web_refuses_several_workers_without_redis(tmp_path, env, args, message):
+    run_env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "WEB_WORKERS"}}
+    run_env.update(INSTANCE_PATH=str(tmp_path), SECRET_KEY="x" * 20, **env)
+    # A real process: if it started serving instead of refusing, the timeout ends the test.
+    result = subprocess.run([sys.executable, "run.py", "web", "--bind",
+                             f"127.0.0.1:{free_port()}", *args], cwd=PROJECT_ROOT,
+                            env=run_env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert message in result.stderr and "counts failed logins on its own" in result.stderr
 
 
 def test_one_web_worker_by_default_without_redis(tmp_path):
