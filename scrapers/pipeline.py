@@ -413,6 +413,7 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
                 store.record_counts(session, diary_id, counts, now)
                 store.record_page_read(session, site_id, diary_id, counts, now)
                 done += 1
+        store.prune_page_reads(session, now)
         session.commit()
     return done
 
