@@ -147,6 +147,8 @@ def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], 
             values["published_at"] = item.entry.published_at or existing[guid][2]
             if guid in renamed:
                 values["guid"] = guid
+            if values["author"] is None:
+                del values["author"]  # a feed without authors keeps the one read from the page
             changed_rows.append(values)
         else:
             unchanged_ids.append(existing[guid][0])

@@ -224,3 +224,15 @@ def test_retag_rescores_stored_diaries_with_the_enabled_rules(db_session, make_s
 
 def test_rules_default_until_the_table_is_seeded(db_session):
     assert store.load_rules(db_session) == DEFAULT_RULES
+
+
+def test_an_edited_entry_without_author_keeps_the_author_read_from_its_page(db_session,
+                                                                           make_site):
+    site = make_site()
+    put(db_session, site, [entry(1, author=None)])
+    [diary] = diaries(db_session, site)
+    store.record_counts(db_session, diary.id, DiaryCounts(3, 1, "Alix Breeden"), T0)
+    put(db_session, site, [entry(1, title="Edited title", author=None)])
+    db_session.expire_all()
+    [diary] = diaries(db_session, site)
+    assert (diary.title, diary.author) == ("Edited title", "Alix Breeden")
