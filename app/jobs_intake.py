@@ -8,16 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import timedelta
-
-from sqlalchemy import or_, select
 
 from app.jobs import JobContext, job
+from app.services.counts import refresh_due_counts
 from app.services.polling import poll_feeds
-from models import Site
-from scrapers.fetch import Fetcher
-from scrapers.pipeline import due_diaries, due_feeds, refresh_counts, refresh_rec_lists
-from scrapers.types import FetchSettings
+from scrapers.pipeline import due_feeds
 
 log = logging.getLogger("diaryboost.jobs")
 # How often the scheduler looks for due feeds; each feed's own interval is on its row.
@@ -41,20 +36,7 @@ def poll_due_feeds(context: JobContext) -> Counter:
 @job("refresh-counts", every=lambda config: max(60.0, config.METRICS_INTERVAL / 5))
 def refresh_diary_counts(context: JobContext) -> int:
     """Observe the counts of young diaries due for it, then the sites' rec lists."""
-    config = context.config
-    interval = timedelta(seconds=config.METRICS_INTERVAL)
-    now = context.now()
-    with context.sessions() as session:
-        diary_ids = due_diaries(session, now, interval)
-        site_ids = list(session.scalars(select(Site.id).where(
-            Site.enabled.is_(True),
-            or_(Site.rec_list_checked_at.is_(None), Site.rec_list_checked_at <= now - interval))))
-    if not diary_ids and not site_ids:
-        return 0
-    with Fetcher(FetchSettings.from_config(config)) as fetcher:
-        observed = refresh_counts(context.sessions, diary_ids, now, fetcher,
-                                  workers=config.POLL_WORKERS)
-        lists = refresh_rec_lists(context.sessions, now, fetcher, site_ids) if site_ids else 0
-    log.info("observed counts of %d/%d diaries, read %d rec lists", observed, len(diary_ids),
-             lists, extra={"diaries": observed})
-    return observed
+    done = refresh_due_counts(context.config, context.sessions, context.now())
+    log.info("observed counts of %d/%d diaries, read %d rec lists", done.observed, done.due,
+             done.rec_lists, extra={"diaries": done.observed})
+    return done.observed

@@ -347,11 +347,14 @@ def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
 # Counts and rec lists ---------------------------------------------------------------------
 
 def due_diaries(session: Session, now: datetime, interval: timedelta,
-                limit: int | None = 500) -> list[int]:
-    """Diaries still inside their site's rec-list window and due for an observation."""
+                limit: int | None = 500, site_ids: Sequence[int] | None = None) -> list[int]:
+    """Diaries still inside their site's rec-list window and due for an observation (of
+    ``site_ids`` only, when given)."""
     ids: list[int] = []
-    for site_id, window in session.execute(select(Site.id, Site.rec_window_hours)
-                                           .where(Site.enabled.is_(True))):
+    sites = select(Site.id, Site.rec_window_hours).where(Site.enabled.is_(True))
+    if site_ids is not None:
+        sites = sites.where(Site.id.in_(list(site_ids)))
+    for site_id, window in session.execute(sites):
         query = (select(Diary.id).where(
             Diary.site_id == site_id, Diary.published_at >= now - timedelta(hours=window),
             Diary.published_at <= now,
@@ -424,6 +427,7 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
                 store.record_counts(session, diary_id, counts, now)
                 store.record_page_read(session, site_id, diary_id, counts, now)
                 done += 1
+        store.prune_page_reads(session, now)
         session.commit()
     return done
 

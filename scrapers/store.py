@@ -192,6 +192,8 @@ def store_entries(session: Session, site_id: int, items: Sequence[TaggedEntry], 
             values["published_at"] = item.entry.published_at or existing[guid][2]
             if guid in renamed:
                 values["guid"] = guid
+            if values["author"] is None:
+                del values["author"]  # a feed without authors keeps the one read from the page
             changed_rows.append(values)
         else:
             unchanged_ids.append(existing[guid][0])
@@ -427,14 +429,16 @@ def load_extraction_rules(session: Session, site_ids: Iterable[int]) -> dict[int
 
 def record_page_read(session: Session, site_id: int, diary_id: int, counts: DiaryCounts,
                      now: datetime) -> None:
-    """Remember which fields one page read found (scrape health), and forget reads older
-    than the health window needs."""
+    """Remember which fields one page read found (scrape health)."""
     session.add(PageRead(site_id=site_id, diary_id=diary_id, read_at=now,
                          found_recommends=counts.recommends is not None,
                          found_comments=counts.comments is not None,
                          found_author=counts.author is not None))
-    session.execute(delete(PageRead).where(PageRead.site_id == site_id,
-                                           PageRead.read_at < now - PAGE_READS_KEPT)
+
+
+def prune_page_reads(session: Session, now: datetime) -> None:
+    """Forget page reads older than scrape health needs."""
+    session.execute(delete(PageRead).where(PageRead.read_at < now - PAGE_READS_KEPT)
                     .execution_options(synchronize_session=False))
 
 

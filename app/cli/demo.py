@@ -141,16 +141,11 @@ def prepare(config: Config, sessions, network, now: datetime,
     click.echo("history: {diaries} diaries over 8 weeks, {actions} team actions, "
                "{shifts} shifts, {digests} digests sent".format(**seeded))
     outcomes = poll_feeds(config, sessions, feed_ids, now)
-    _refresh_counts(config, sessions, now)
+    # The same refresh the scheduler runs every minute, run once now.
+    from app.services.counts import refresh_due_counts
+
+    refresh_due_counts(config, sessions, now)
     return people, outcomes
-
-
-def _refresh_counts(config: Config, sessions, now: datetime) -> None:
-    # The same job the scheduler runs every minute, run once now.
-    from app.jobs import JobContext
-    from app.jobs_intake import refresh_diary_counts
-
-    refresh_diary_counts(JobContext(config=config, sessions=sessions, now=lambda: now))
 
 
 def claim_demo(config: Config, ports: list[int], host: str = "127.0.0.1"):

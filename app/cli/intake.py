@@ -62,6 +62,30 @@ def poll(env: Env, site_slug: str | None, feed_id: int | None) -> None:
         sys.exit(1)
 
 
+@cli.command("refresh-counts")
+@click.option("--site", "site_slug", default=None, help="Only this site's diaries (slug).")
+@pass_env
+def refresh_counts_command(env: Env, site_slug: str | None) -> None:
+    """Read the pages of young diaries due for it now, and the rec lists due (the
+    scheduler's refresh-counts job, once); then any site whose pages stopped showing
+    their counts."""
+    from app.errors import NotFound
+    from app.services import scrape_health
+    from app.services.counts import refresh_due_counts
+
+    now = _now()
+    try:
+        done = refresh_due_counts(env.config, env.sessions, now, site_slug)
+    except NotFound as err:
+        raise click.ClickException(err.message) from None
+    click.echo(f"read {done.observed} of {done.due} diary pages due, "
+               f"{done.rec_lists} rec list(s)")
+    with env.sessions() as session:
+        for alert in scrape_health.site_alerts(session, now):
+            for message in alert.messages(env.config.TIMEZONE):
+                click.echo(f"SCRAPE PROBLEM: {message}")
+
+
 @cli.group("diaries")
 def diaries_group() -> None:
     """Stored diaries."""

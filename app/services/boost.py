@@ -8,6 +8,7 @@ and ``ranking.assess``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import ranking
 from app.errors import NotFound, ValidationError
+from app.services import scrape_health
 from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
 from app.services.shift_status import ShiftNow, current_shift
@@ -237,6 +239,20 @@ def _check_filters(sites: Iterable[Site], site: str | None, need: str | None) ->
     raise ValidationError(f"Unknown site {site!r}")
 
 
+def _pause_unreadable_sites(session: Session, live: _Live, ranked: list, now: datetime) -> list:
+    """Recommend needs of a site whose pages stopped showing recommend counts rest on stale
+    numbers: they are paused (Boost today says why) rather than shown as if current. The
+    diaries stay listed, last in the list, with their last known counts."""
+    slugs = {live.sites[a.site_id].slug for a in scrape_health.site_alerts(session, now)
+             if a.recommends_missing and a.site_id in live.sites}
+    if not slugs:
+        return ranked
+    kept = [r for r in ranked if r.site_slug not in slugs]
+    paused = [dataclasses.replace(r, needs=tuple(n for n in r.needs if n.kind != "recommend"))
+              for r in ranked if r.site_slug in slugs]
+    return kept + paused
+
+
 def boost_list(session: Session, user: User, now: datetime, site: str | None = None,
                need: str | None = None, limit: int = PAGE_LIMIT) -> BoostPage:
     """The ranked diaries that need something now, as ``user`` sees them.
@@ -252,6 +268,7 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
     # A site's bar depends only on its own diaries, so a site filter can load less.
     live = _load(session, now, chosen.id if chosen else None)
     ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
+    ranked = _pause_unreadable_sites(session, live, ranked, now)
     shift = current_shift(session, user.id, now)
     if need is not None:
         ranked = [r for r in ranked if any(n.kind == need for n in r.needs)]

@@ -40,7 +40,9 @@ def site_alerts(session: Session, now: datetime) -> list[SiteAlert]:
     for row in session.execute(
             select(PageRead.site_id, PageRead.read_at, PageRead.found_recommends,
                    PageRead.found_comments, PageRead.found_author)
-            .where(PageRead.read_at >= now - WINDOW)):
+            # site_id IN (...) first: the (site_id, read_at) index serves each site's range.
+            .where(PageRead.site_id.in_([s.id for s in sites]),
+                   PageRead.read_at >= now - WINDOW)):
         found = frozenset(f for f, ok in (("recommends", row.found_recommends),
                                           ("comments", row.found_comments),
                                           ("author", row.found_author)) if ok)

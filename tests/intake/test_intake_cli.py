@@ -125,3 +125,41 @@ def test_diaries_list_escapes_control_characters_from_older_rows(run):
     output = run("diaries", "list").output
     assert "\x1b" not in output and "\x07" not in output
     assert "Red \\x1b[31malert\\x07" in output
+
+
+def test_refresh_counts_command_reads_due_pages_of_one_site(db_session, session_factory,
+                                                            network, fetcher, tmp_path):
+    from click.testing import CliRunner
+
+    from app.cli import Env, cli
+    from models import Diary
+    from scrapers.pipeline import poll_feed
+    from tests.conftest import make_config
+    from tests.intake.conftest import add_sim_site
+
+    site, [feed] = add_sim_site(db_session, network, "calitics")
+    network.advance(30)
+    poll_feed(session_factory, feed.id, network.now, fetcher)
+    host, port = network.base_url.removeprefix("http://").rsplit(":", 1)
+    env = Env()
+    env.__dict__["config"] = make_config(
+        tmp_path, PRIVATE_ADDRESS_ALLOWLIST=frozenset({(host, int(port))}), HOST_MIN_GAP=0.0)
+    env.__dict__["sessions"] = session_factory
+    runner = CliRunner()
+    unknown = runner.invoke(cli, ["refresh-counts", "--site", "nope"], obj=env)
+    assert unknown.exit_code != 0 and "No site with slug 'nope'" in unknown.output
+    # The command reads as of the wall clock: the simulated diaries are years old, so
+    # mark them young enough by moving their publication time.
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+    db_session.execute(update(Diary).where(Diary.site_id == site.id)
+                       .values(published_at=datetime.now(UTC) - timedelta(minutes=30)))
+    db_session.flush()
+    out = runner.invoke(cli, ["refresh-counts", "--site", site.slug], obj=env,
+                        catch_exceptions=False).output
+    stored = db_session.query(Diary).filter_by(site_id=site.id).count()
+    assert f"read {stored} of {stored} diary pages due" in out
+    db_session.expire_all()
+    assert all(d.comments is not None and d.recommends is None
+               for d in db_session.query(Diary).filter_by(site_id=site.id))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import func, select
 
 from app import clock
@@ -43,11 +44,14 @@ def test_a_redesign_is_flagged_everywhere_and_clears(app, client, login, make_us
                                                      db_session, session_factory,
                                                      live_network, tmp_path):
     net = live_network
-    site, [feed] = add_sim_site(db_session, net, "dailykos")
+    # A bar no simulated diary reaches: every one of them needs recommends.
+    site, [feed] = add_sim_site(db_session, net, "dailykos", rec_fallback_threshold=10000.0)
     net.advance(110)
     with Fetcher(fetch_settings(net)) as fetcher:
         poll_feed(session_factory, feed.id, net.now, fetcher)
-        young = list(db_session.scalars(select(Diary.id).where(Diary.site_id == site.id)
+        # Health-care diaries: they are the ones Boost today lists.
+        young = list(db_session.scalars(select(Diary.id).where(Diary.site_id == site.id,
+                                                               Diary.topic_score > 0)
                                         .order_by(Diary.published_at.desc()).limit(3)))
         assert refresh_counts(session_factory, young, net.now, fetcher) == 3
         db_session.expire_all()
@@ -83,7 +87,14 @@ def test_a_redesign_is_flagged_everywhere_and_clears(app, client, login, make_us
             clock.pin(net.now)
         login(make_user(role="admin"))
         assert FLAG in client.get("/admin/sources/").get_data(as_text=True)
-        assert FLAG in client.get("/boost/").get_data(as_text=True)
+        board = client.get("/boost/").get_data(as_text=True)
+        assert FLAG in board and "their recommend ranking is paused" in board
+        rows = LexborHTMLParser(board).css(".boost-row")
+        assert rows
+        for row in rows:
+            text = row.text()
+            # Rows of the unreadable site stay listed but ask for no recommends.
+            assert "Recommend ranking paused: Sim dailykos" in text and "rec list" not in text
         config = make_config(tmp_path, DIGEST_TIMEZONE="UTC")
         digest = build_week(db_session, week_at(net.now, "UTC").label, net.now, config)
         assert any(t.problem.startswith(FLAG) for t in digest.feed_trouble), digest.feed_trouble

@@ -245,3 +245,15 @@ def test_a_new_guid_with_a_stored_link_is_that_diary_unless_the_link_names_no_on
     assert (churned.new_count, churned.updated_count) == (2, 1)
     assert store.identity_link("https://www.kos.example/d/1/") == "kos.example/d/1"
     assert store.identity_link("https://kos.example/") is None
+
+
+def test_an_edited_entry_without_author_keeps_the_author_read_from_its_page(db_session,
+                                                                           make_site):
+    site = make_site()
+    put(db_session, site, [entry(1, author=None)])
+    [diary] = diaries(db_session, site)
+    store.record_counts(db_session, diary.id, DiaryCounts(3, 1, "Alix Breeden"), T0)
+    put(db_session, site, [entry(1, title="Edited title", author=None)])
+    db_session.expire_all()
+    [diary] = diaries(db_session, site)
+    assert (diary.title, diary.author) == ("Edited title", "Alix Breeden")
