@@ -63,7 +63,7 @@ def sanitize_html(html: str, base_url: str) -> str:
     """
     if not html:
         return ""
-    html = html[:SUMMARY_MAX_CHARS * 2]
+    html = html[:SUMMARY_MAX_CHARS * 9 // 10]  # room for the end tags nh3 adds
     if html.count("<") > _DEPTH_CHECK_TAGS and nesting_depth(html) > MAX_DEPTH:
         return plain_text_html(html)
     cleaned = _cleaner(base_url).clean(html).strip()

@@ -204,7 +204,9 @@ FEEDS: dict[str, Callable[[], Handler]] = {
         item(1, extra=b"<description>never closed") + item(2) + item(3))),
     "unsolicited 304": lambda: reply("304 Not Modified"),
     "control characters": lambda: _feed(nastiest()),
-    "byte-drip of the status line": lambda: drip(b"HTTP/1.1 200 OK\r\n\r\n" + rss(item(1))),
+    # A 300-byte reason phrase, one byte every 0.2 s: a minute for the status line alone.
+    "byte-drip of the status line": lambda: drip(b"HTTP/1.1 200 " + b"O" * 300
+                                                 + b"K\r\n\r\n" + rss(item(1))),
     "endless 100 Continue": lambda: endless_continue(),
 }
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from scrapers.numbers import parse_count
+from scrapers.clean import web_link
 from scrapers.sanitize import sanitize_html
 from scrapers.types import DiaryCounts, EntryData, RecListItem
 
@@ -103,6 +104,17 @@ def story_guid(story_id: str) -> str:
     return STORY_GUID + story_id
 
 
+def web_base(feed_url: str, base: str | None) -> str:
+    """The base for a summary's relative links: its xml:base resolved against the feed
+    URL, unless that is not an http(s) URL (``javascript:``...): then it is ignored."""
+    if not base:
+        return feed_url
+    try:
+        return web_link(urljoin(feed_url, base)) or feed_url
+    except ValueError:
+        return feed_url
+
+
 def fallback_guid(link: str, title: str) -> str:
     return "sha256:" + hashlib.sha256(f"{link}\x1f{title}".encode(
         "utf-8", "surrogatepass")).hexdigest()
@@ -174,7 +186,7 @@ class BaseAdapter:
             return None
         link = self.canonical(_absolute(feed_url, raw_link)) if raw_link else ""
         summary_raw, base = _summary(entry)
-        summary = sanitize_html(summary_raw, urljoin(feed_url, base) if base else feed_url)
+        summary = sanitize_html(summary_raw, web_base(feed_url, base))
         tags = self.entry_tags(entry, feed_url)
         guid = (entry.get("id") or entry.get("guid") or "").strip()
         former: tuple[str, ...] = ()

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from models import Diary, Feed
-from scrapers import pageguard
 from scrapers.fetch import Fetcher
 from scrapers.pipeline import poll_feed, refresh_counts
 from scrapers.types import FetchSettings
@@ -185,6 +184,8 @@ def test_a_deeply_nested_diary_page_is_refused_and_does_not_stall_the_refresh(
 
 
 def test_a_page_not_read_in_time_is_given_up():
+    from scrapers import pageguard
+
     release = threading.Event()
     with pytest.raises(pageguard.PageRefused, match="not read within 0.2 s"):
         pageguard.read_page(b"<html></html>", lambda page: release.wait(30), time_limit=0.2)

@@ -176,3 +176,13 @@ def test_feedparser_corpus_never_raises_and_always_sanitizes():
             assert entry.guid and entry.title, path
             _assert_sanitized(entry.summary_html, path)
     assert produced > 30
+
+
+def test_an_xml_base_that_is_not_a_web_url_is_ignored():
+    body = (b"<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom' "
+            b"xml:base='javascript:alert(1)//'><title>t</title><entry><title>x</title>"
+            b"<link href='d/1'/><id>tag:x,2007:1</id><summary type='html'>"
+            b"&lt;a href='d/2'&gt;two&lt;/a&gt;</summary></entry></feed>")
+    [entry] = parse_feed(body, {}, URL, GENERIC).entries
+    assert entry.url == "http://blog.example.org/feeds/d/1"
+    assert 'href="http://blog.example.org/feeds/d/2"' in entry.summary_html

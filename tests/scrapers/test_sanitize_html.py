@@ -46,3 +46,17 @@ def test_empty_input():
 def test_a_base_the_url_parser_rejects_drops_relative_links_instead_of_failing():
     assert sanitize_html("<a href=\"/x\">x</a><b>ok</b>", "http://host:99999/") == \
         "<a rel=\"noopener noreferrer nofollow\">x</a><b>ok</b>"
+
+
+def test_a_huge_summary_is_stored_at_most_the_documented_size():
+    from scrapers.sanitize import SUMMARY_MAX_CHARS
+
+    huge = "<p>" + "<b>single payer</b> now " * 200_000 + "</p>"  # about 4.8 MB
+    cleaned = sanitize_html(huge, "http://blog.example.org/")
+    assert 0 < len(cleaned) <= SUMMARY_MAX_CHARS
+    assert cleaned.startswith("<p><b>single payer</b> now")
+
+
+def test_markup_nested_too_deep_is_kept_as_its_text():
+    deep = "Intro " + "<div>" * 1_000 + "deep <b>text</b>" + "</div>" * 1_000
+    assert sanitize_html(deep, "http://blog.example.org/") == "<p>Intro deep text</p>"
