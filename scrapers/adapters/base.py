@@ -12,8 +12,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from scrapers.numbers import parse_count
 from scrapers.clean import web_link
+from scrapers.numbers import parse_count
 from scrapers.sanitize import sanitize_html
 from scrapers.types import DiaryCounts, EntryData, RecListItem
 
