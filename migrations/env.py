@@ -29,8 +29,10 @@ def run_migrations_online() -> None:
     if connection is None:
         from models import make_engine
 
+        from models.migrate import migration_connection
+
         engine = make_engine(_url())
-        with engine.connect() as connection:
+        with migration_connection(engine) as connection:
             _run(connection)
         engine.dispose()
     else:
