@@ -43,6 +43,8 @@ def one_line(value: str | None) -> str:
     """Clean text on one line: every run of white space (newlines too) is one space."""
     if not value:
         return ""
+    if value.isprintable() and "  " not in value and value[0] != " " != value[-1]:
+        return value  # the usual title: nothing to do (this runs on every entry)
     return _SPACES.sub(" ", _BAD_IN_LINE.sub(" ", value)).strip()
 
 
@@ -50,6 +52,8 @@ def web_link(value: str | None) -> str:
     """``value`` if it is an http(s) URL as a browser would read it, else ""."""
     if not value:
         return ""
+    if value.startswith(("http://", "https://")) and value.isprintable() and " " not in value:
+        return value
     url = _URL_NOISE.sub("", clean_text(value)).strip(" \x00")
     match = _SCHEME.match(url)
     if match is None or match.group(1).lower() not in WEB_SCHEMES:
@@ -68,6 +72,8 @@ def plain_author(value: str | None) -> str | None:
     text = one_line(value)
     if not text:
         return None
+    if "@" not in text and ":" not in text and "(" not in text:
+        return text[:200]
     if "@" in text:
         text = _EMAIL.sub(" ", text)
     text = _HEADER.sub(" ", text)

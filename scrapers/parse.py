@@ -166,11 +166,12 @@ def _tidy(entry: EntryData, raw: Mapping) -> EntryData:
     """Clean text in every field; a link that is not http(s) is not stored as a link."""
     url = entry.url
     raw_link = str(raw.get("link") or "")
-    # "jav&#x61;script:" and "java&#x09;script:" are javascript: links to a browser, even
-    # though urljoin took them for relative paths under the feed URL.
-    decoded = unescape(unescape(raw_link))
-    if raw_link and has_scheme(decoded) and not web_link(decoded):
-        url = ""
+    if raw_link and not raw_link.startswith(("http://", "https://")):
+        # "jav&#x61;script:" and "java&#x09;script:" are javascript: links to a browser,
+        # even though urljoin took them for relative paths under the feed URL.
+        decoded = unescape(unescape(raw_link))
+        if has_scheme(decoded) and not web_link(decoded):
+            url = ""
     url = web_link(url)
     return replace(
         entry, url=url, guid=clean_text(entry.guid) or url,

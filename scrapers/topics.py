@@ -212,18 +212,13 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(words(phrase))
 
 
-def _positions(text: str, vocabulary: frozenset[str]) -> dict[str, list[int]]:
-    """Where each word of ``vocabulary`` stands in ``text`` (other words are not kept)."""
-    found: dict[str, list[int]] = {}
-    for i, word in enumerate(_WORD.findall(text.lower())):
-        if word not in vocabulary:
-            if word.isalnum():
-                continue  # the common case, kept cheap: this runs on every word of a poll
-            word = _fold(word)
-            if word not in vocabulary:
-                continue
-        found.setdefault(word, []).append(i)
-    return found
+def _positions(found_words: Sequence[str], wanted: set[str]) -> dict[str, list[int]]:
+    """Where each word of ``wanted`` stands among ``found_words``."""
+    at: dict[str, list[int]] = {}
+    for i, word in enumerate(found_words):
+        if word in wanted:
+            at.setdefault(word, []).append(i)
+    return at
 
 
 def _spellings(key: tuple[str, ...]) -> list[tuple[str, ...]]:
@@ -259,13 +254,14 @@ class _FieldMatcher:
             first = joined.setdefault("".join(key), key)
             if first != key:
                 del self.by_key[key]  # "healthcare" is "health care"
-        self.spellings = {key: _spellings(key) for key in self.by_key}
+        self.spellings = {key: [(form, frozenset(form)) for form in _spellings(key)]
+                          for key in self.by_key}
         self.vocabulary = frozenset(w for forms in self.spellings.values()
-                                    for form in forms for w in form)
+                                    for form, _ in forms for w in form)
         # Only phrases one of whose spellings starts with a word of a text can be there.
         self.by_word: dict[str, set[tuple[str, ...]]] = {}
         for key, forms in self.spellings.items():
-            for form in forms:
+            for form, _ in forms:
                 self.by_word.setdefault(form[0], set()).add(key)
 
     def keys_in(self, texts: Sequence[str]) -> set[tuple[str, ...]]:
@@ -274,10 +270,24 @@ class _FieldMatcher:
         for text in texts:
             if not text:
                 continue
-            at = _positions(text, self.vocabulary)
-            for word in at:
-                found.update(key for key in self.by_word.get(word, ()) if key not in found
-                             and any(_present(form, at) for form in self.spellings[key]))
+            tokens = _WORD.findall(text.lower())
+            if not all(map(str.isalnum, tokens)):  # "h.r.", "moore's": rare
+                tokens = [token if token.isalnum() else _fold(token) for token in tokens]
+            # Set operations at C speed first: most texts hold few of the rules' words.
+            present = self.vocabulary.intersection(tokens)
+            at = None
+            for key in {key for word in present for key in self.by_word.get(word, ())}:
+                if key in found:
+                    continue
+                for form, needed in self.spellings[key]:
+                    if not needed <= present:
+                        continue  # a word of this spelling is missing: no scan needed
+                    if len(form) > 1:
+                        at = at if at is not None else _positions(tokens, present)
+                        if not _present(form, at):
+                            continue
+                    found.add(key)
+                    break
         return found
 
 
