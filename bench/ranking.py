@@ -240,25 +240,32 @@ def oracle(view: View) -> Plan:
     return plan
 
 
+def product_curve(regime: Regime) -> ranking.Curve:
+    """The aging rule the product uses for the site: configured (or, with list snapshots,
+    learned), never read from the world."""
+    if regime.curve == "exp":
+        return ranking.Curve.exponential(HALF_LIFE_MINUTES / 60)
+    return ranking.Curve.step()
+
+
 def board(view: View) -> Plan:
-    """What Boost today orders (app.services.boost.boost_list): ranking.rank over the live
-    health-care diaries and the listed ones, bar from the scraped list; each teammate takes
-    the recommend rows from the top."""
+    """What Boost today orders: ranking.plan_board over what the product sees (polled
+    counts of the live health-care diaries and the listed ones, the scraped list's order,
+    who is on shift with what budget left), then each teammate does their list."""
     settings = ranking.SiteSettings(SLUG, "Simulated Kos", rec_slots=view.regime.slots,
-                                    half_life_hours=HALF_LIFE_MINUTES / 60)
-    now = view.now
+                                    half_life_hours=HALF_LIFE_MINUTES / 60,
+                                    curve=product_curve(view.regime))
     inputs = [ranking.DiaryInput(i, SLUG, view.published_at(i),
                                  1.0 if view.world.health[i] else 0.0,
                                  view.observations[i], view.team_log.get(i, 0))
               for i in view.observations]
-    # As boost._scraped_bars: the lowest aged score among the diaries on the scraped list.
-    listed_scores = [ranking.aged_score(view.observations[i], now, settings.half_life_hours,
-                                        view.published_at(i))
-                     for i in view.listed if i in view.observations]
-    bars = {SLUG: min(listed_scores) if listed_scores else None}
-    ranked = ranking.rank(inputs, {SLUG: settings}, now, bars)
-    order = [r.diary_id for r in ranked if any(n.kind == "recommend" for n in r.needs)]
-    return _fill_in_order(view, order)
+    rec_list = ranking.RecList(SLUG, view.now, tuple(view.listed))
+    team = [ranking.Teammate(m.index, m.budget_left(view.minute),
+                             EPOCH + timedelta(minutes=WARMUP + m.shift[1]), frozenset(m.done))
+            for m in view.online]
+    plan = ranking.plan_board(inputs, {SLUG: settings}, view.now, {SLUG: rec_list}, team)
+    members = {m.index: m for m in view.online}
+    return [(members[uid], i) for uid, ids in plan.assignments.items() for i in ids]
 
 
 POLICIES: dict[str, Callable[[View], Plan] | None] = {
@@ -273,6 +280,7 @@ class DayResult:
     team_recs: int
     distinct_listed: int = 0  # diaries on the list at some minute of the counted day
     bar: float = 0.0  # mean k-th best true score over the shift hours
+    placed: tuple[int, ...] = ()  # which diaries
 
 
 def _team(size: int) -> list[Member]:
@@ -340,7 +348,7 @@ def run_day(world: World, regime: Regime, policy: Callable[[View], Plan] | None)
                 bars.append(score[top[-1]])
     placed = counted & (minutes_listed >= PLACED_MINUTES)
     return DayResult(int(placed.sum()), team_recs, int(ever_listed.sum()),
-                     float(np.mean(bars)) if bars else 0.0)
+                     float(np.mean(bars)) if bars else 0.0, tuple(np.nonzero(placed)[0].tolist()))
 
 
 def _step_score(cum: np.ndarray, t: int) -> np.ndarray:
