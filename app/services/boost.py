@@ -1,9 +1,10 @@
 """Boost today: which live health-care diaries need what now, for one teammate.
 
 load (a handful of queries: sites, live diaries, their last 48 h of counts in one query,
-team actions, cross-post groups) → ``app.ranking.rank`` (pure) → rows for the page, the
-API and the Atom feed. The diary page's breakdown (``diary_detail``) uses the same loader
-and ``ranking.assess``.
+team actions, cross-post groups, who is online) → ``app.ranking.plan_board`` (pure: the
+recommend groups act / protect / watch and who does what, beside the comment and
+cross-post needs) → rows for the page, the API and the Atom feed. The diary page's
+breakdown (``diary_detail``) uses the same loader, the same plan and ``ranking.assess``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app import ranking
 from app.errors import NotFound, ValidationError
 from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
+from app.services.presence import team_state
 from app.services.shift_status import ShiftNow, current_shift
 from models import Action, Diary, DiaryMetric, Site, User
 
@@ -27,6 +29,8 @@ NEED_KINDS = ("recommend", "comment", "crosspost")
 NEED_LABELS = {"recommend": "Recs", "comment": "Comments", "crosspost": "Cross-post"}
 # The ranking model wants the last 48 h of polls; older recs are spread from publication.
 METRIC_HOURS = 48
+SECTIONS = (("act", "Recommend now"), ("protect", "Keep on the rec list"),
+            ("other", "Comments and cross-posts"), ("watch", "Watch: out of reach for now"))
 # Nobody works through more than this in one sitting; filters reach the rest.
 PAGE_LIMIT = 30
 
@@ -61,6 +65,8 @@ class BoostRow:
     mine: frozenset[str]  # action kinds the viewer logged
     crosspost_options: tuple[SiteOption, ...]  # sites the viewer may still log a cross-post to
     on_shift: bool = False
+    group: str | None = None  # act / protect / watch for recommends; None: other needs only
+    for_you: bool = False  # the plan asks the viewer to recommend it now
 
     @property
     def need_kinds(self) -> tuple[str, ...]:
@@ -76,6 +82,17 @@ class BoostPage:
     need: str | None
     shift: ShiftNow | None
     generated_at: datetime
+    online: int = 0  # teammates at the board now, the viewer included
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[BoostRow]]]:
+        """The rows in the board's groups, in order, empty groups left out."""
+        out = []
+        for key, title in SECTIONS:
+            rows = [r for r in self.rows if (r.group or "other") == key]
+            if rows:
+                out.append((key, title, rows))
+        return out
 
 
 @dataclass
@@ -163,6 +180,57 @@ def _scraped_bars(live: _Live, now: datetime) -> dict[str, float | None]:
     return bars
 
 
+def _rec_lists(live: _Live) -> dict[str, ranking.RecList]:
+    """The scraped lists as the product keeps them today: which diaries were on each list at
+    its last check (the order is not stored yet, so by count)."""
+    lists: dict[str, list] = {}
+    for d in live.diaries:
+        site = live.sites[d.site_id]
+        if d.on_rec_list and site.rec_list_checked_at is not None:
+            lists.setdefault(site.slug, []).append(d)
+    return {slug: ranking.RecList(slug, live.sites[ds[0].site_id].rec_list_checked_at,
+                                  tuple(d.id for d in sorted(ds, key=lambda d: -d.recommends)))
+            for slug, ds in lists.items()}
+
+
+def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.BoardPlan:
+    """The board's decision over what was loaded; the viewer counts as online (they are
+    looking at the board now, and their tab's heartbeat says so within the minute)."""
+    team, log = team_state(session, now, [d.id for d in live.diaries])
+    team = [t if t.user_id != user.id or t.online else
+            ranking.Teammate(t.user_id, t.budget_left, t.online_until, t.recommended, True)
+            for t in team]
+    return ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log)
+
+
+_GROUP_ORDER = {"act": 0, "protect": 1, None: 2, "watch": 3}
+
+
+def _ranked(plan: ranking.BoardPlan, user: User) -> list[tuple[ranking.RankedDiary, str | None,
+                                                              bool]]:
+    """One entry per diary: the recommend row's need (if any) beside its other needs, in
+    board order: act (the viewer's own first), protect, other needs, watch."""
+    others = {r.diary_id: r for r in plan.others}
+    entries = []
+    for row in plan.rows:
+        rec = ranking.Need("recommend", float(row.need), 1.0 if row.group != "watch" else 0.0,
+                           row.reason)
+        other = others.pop(row.diary_id, None)
+        group = row.group if row.group != "watch" or other is None else None
+        # What the viewer can do now comes first; a watch note after the other needs.
+        rest = other.needs if other else ()
+        needs = (rec, *rest) if row.group != "watch" else (*rest, rec)
+        ranked = ranking.RankedDiary(row.diary_id, row.site_slug,
+                                     other.priority if other else 0.0, needs,
+                                     row.score, row.bar, row.pace)
+        entries.append((ranked, group, user.id in row.helpers))
+    entries.extend((r, None, False) for r in others.values())
+    # Stable: the plan's order holds within each group, and other needs by priority.
+    entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], not e[2],
+                                -e[0].priority if e[1] is None else 0))
+    return entries
+
+
 def _inputs(live: _Live) -> list[ranking.DiaryInput]:
     actions_by_diary: dict[int, int] = defaultdict(int)
     for a in live.actions:
@@ -190,7 +258,10 @@ def _shift_matches(shift: ShiftNow | None, site_id: int, kinds: Iterable[str]) -
     return (0 if site_ok else 1, 0 if focus_ok else 1)
 
 
-def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
+Entry = tuple[ranking.RankedDiary, str | None, bool]  # (diary's needs, group, for the viewer)
+
+
+def _rows(live: _Live, entries: Iterable[Entry], user: User,
           shift: ShiftNow | None) -> list[BoostRow]:
     diaries = {d.id: d for d in live.diaries}
     per_diary: dict[int, list] = defaultdict(list)
@@ -198,7 +269,7 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
         per_diary[a.diary_id].append(a)
     enabled = [s for s in live.sites.values() if s.enabled]
     rows = []
-    for r in ranked:
+    for r, group, for_you in entries:
         d = diaries[r.diary_id]
         site = live.sites[d.site_id]
         acts = per_diary[d.id]
@@ -220,7 +291,8 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
             teammates=len({a.user_id for a in acts}), mine=frozenset(a.kind for a in mine),
             crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
                                     if s.id != site.id and s.id not in my_targets),
-            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0)))
+            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
+            group=group, for_you=for_you))
     return rows
 
 
@@ -237,32 +309,35 @@ def _check_filters(sites: Iterable[Site], site: str | None, need: str | None) ->
 
 def boost_list(session: Session, user: User, now: datetime, site: str | None = None,
                need: str | None = None, limit: int = PAGE_LIMIT) -> BoostPage:
-    """The ranked diaries that need something now, as ``user`` sees them.
+    """The board as ``user`` sees it: recommend rows grouped act / protect / watch by
+    ``ranking.plan_board`` (who is online, their budgets, the scraped lists), beside the
+    comment and cross-post needs.
 
     ``site`` (a site slug) and ``need`` (recommend/comment/crosspost) filter the list;
     unknown values raise ValidationError. During the user's shift the shift's site and
-    focus come first. Rows carry the needs with their one-line reasons, the team's and
-    the user's own actions, and the last 48 h of counts for sparklines.
+    focus come first within each group. Rows carry the needs with their one-line reasons,
+    the team's and the user's own actions, and the last 48 h of counts for sparklines.
     """
     site = site or None
     need = need or None
     chosen = _check_filters(session.scalars(select(Site)), site, need)
     # A site's bar depends only on its own diaries, so a site filter can load less.
     live = _load(session, now, chosen.id if chosen else None)
-    ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
+    plan = _plan(session, live, user, now)
+    entries = _ranked(plan, user)
     shift = current_shift(session, user.id, now)
     if need is not None:
-        ranked = [r for r in ranked if any(n.kind == need for n in r.needs)]
+        entries = [e for e in entries if any(n.kind == need for n in e[0].needs)]
     if shift is not None:
-        # Stable sort: the ranking order holds within each group.
+        # Stable sort: the board's order holds within each group.
         site_of = {d.id: d.site_id for d in live.diaries}
-        ranked.sort(key=lambda r: _shift_matches(shift, site_of[r.diary_id],
-                                                 [n.kind for n in r.needs]))
+        entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], *_shift_matches(
+            shift, site_of[e[0].diary_id], [n.kind for n in e[0].needs])))
     # Rows (sparklines, per-user marks) only for what is shown: the list can be long.
-    rows = _rows(live, ranked[:limit], user, shift)
+    rows = _rows(live, entries[:limit], user, shift)
     options = [SiteOption(s.id, s.slug, s.name) for s in live.sites.values() if s.enabled]
-    return BoostPage(rows=rows, total=len(ranked), sites=options, site=site, need=need,
-                     shift=shift, generated_at=now)
+    return BoostPage(rows=rows, total=len(entries), sites=options, site=site, need=need,
+                     shift=shift, generated_at=now, online=plan.online)
 
 
 def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
@@ -272,14 +347,14 @@ def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> Boo
     if diary is None:
         raise NotFound(f"No diary with id {diary_id}")
     live = _load(session, now, diary.site_id)
-    ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
-    mine = [r for r in ranked if r.diary_id == diary_id]
+    mine = [e for e in _ranked(_plan(session, live, user, now), user)
+            if e[0].diary_id == diary_id]
     if not mine:
         if not any(d.id == diary_id for d in live.diaries):
             return None
         # Still live but satisfied (often thanks to the action just logged): show it as done.
         slug = live.sites[diary.site_id].slug
-        mine = [ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0)]
+        mine = [(ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0), None, False)]
     return _rows(live, mine, user, current_shift(session, user.id, now))[0]
 
 

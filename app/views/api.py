@@ -17,6 +17,7 @@ from app.errors import ValidationError
 from app.extensions import csrf
 from app.services import actions as action_service
 from app.services import boost as boost_service
+from app.services import presence
 from app.services import users as user_service
 from app.views.api_schema import openapi_document
 
@@ -54,6 +55,9 @@ def token_required(role: str = "blogger"):
             if not user.has_role(role):
                 return _error(403, "Forbidden", f"This endpoint is for {role}s only.")
             g.api_user = user
+            # An API call means the teammate is at work (a bot acting for them, or an app).
+            if presence.touch(get_db(), user, clock.now()):
+                commit()
             return view(*args, **kwargs)
 
         return wrapper

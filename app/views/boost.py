@@ -11,7 +11,7 @@ from app import clock
 from app.db import commit, get_db
 from app.errors import Conflict, DomainError
 from app.services import boost as boost_service
-from app.services import charts
+from app.services import charts, presence
 from app.services.actions import KIND_LABELS, log_action
 from app.templating import localtime
 
@@ -41,6 +41,16 @@ def today():
     return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"))
 
 
+@bp.route("/boost/presence", methods=["POST"])
+@login_required
+def heartbeat():
+    """boost.js posts here while Boost today is visible and focused: the teammate is at
+    the board, so the plan may ask them to act."""
+    if presence.touch(get_db(), current_user, clock.now()):
+        commit()
+    return "", 204, {"Cache-Control": "no-store"}
+
+
 @bp.route("/diaries/<int:diary_id>")
 @login_required
 def diary(diary_id: int):
@@ -63,6 +73,7 @@ def act(diary_id: int):
                    kind=request.form.get("kind", ""),
                    target_site_slug=request.form.get("target_site"),
                    url=request.form.get("url"), now=now)
+        presence.touch(get_db(), current_user, now)
         commit()
         notice = ("success", f"Logged: you {KIND_LABELS[request.form['kind']]} this diary. "
                              "Thanks!")
