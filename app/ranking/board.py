@@ -114,7 +114,7 @@ def plan_board(
     set the bar); ``rec_lists`` maps a site slug to its latest scraped list; ``team`` is
     everyone on the team, ``online`` or not, with their budget left this hour;
     ``team_log`` maps a diary to the times teammates logged a recommend on it (those after
-    its last poll count at once, so a logged recommend moves the row straight away).
+    its last poll, or at the same instant, count at once: a logged recommend moves the row).
     """
     now = _utc(now)
     rec_lists = rec_lists or {}
@@ -147,7 +147,7 @@ def plan_board(
             age = max(_hours(now, _utc(d.published_at)), 0.0)
             if d.topic_score > 0 and d.diary_id in fresh and age < site.rec_window_hours:
                 last = now - timedelta(hours=s.read_hours_ago)
-                pending = sum(1 for at in team_log.get(d.diary_id, ()) if _utc(at) > last)
+                pending = sum(1 for at in team_log.get(d.diary_id, ()) if _utc(at) >= last)
                 candidates.append(_Candidate(d, site, s, age, pending))
     others.sort(key=lambda r: (-r.priority, r.diary_id))
     rows = _plan_recs(candidates, bars, rec_lists, team, now)
