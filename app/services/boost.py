@@ -31,6 +31,7 @@ NEED_LABELS = {"recommend": "Recs", "comment": "Comments", "crosspost": "Cross-p
 METRIC_HOURS = 48
 SECTIONS = (("act", "Recommend now"), ("protect", "Keep on the rec list"),
             ("other", "Comments and cross-posts"), ("watch", "Watch: out of reach for now"))
+SECTION_TITLES = dict(SECTIONS)
 # Nobody works through more than this in one sitting; filters reach the rest.
 PAGE_LIMIT = 30
 
@@ -393,6 +394,8 @@ class DiaryDetail:
     crosspost_options: tuple[SiteOption, ...]
     # (kind, need or None, why there is no such need); one entry per need kind.
     breakdown: tuple[tuple[str, ranking.Need | None, str | None], ...] = ()
+    board_row: ranking.RecRow | None = None  # the diary's recommend row on Boost today
+    aging: str = ""  # the site's aging rule, in words
 
 
 def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
@@ -405,7 +408,9 @@ def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
     if kind == "recommend":
         if age_hours >= site.rec_window_hours:
             return f"older than the {site.rec_window_hours:g} h rec-list window"
-        return "comfortably on the rec list"
+        if a.rec_score >= a.bar:
+            return "on the rec list with a margin"
+        return "no recent count to plan with" if a.rec_score <= 0 else "on its way on its own"
     if kind == "comment":
         if age_hours >= ranking.COMMENT_WINDOW_HOURS:
             return f"older than the {ranking.COMMENT_WINDOW_HOURS:g} h comment window"
@@ -453,7 +458,14 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         .join(User, User.id == Action.user_id).join(Site, Site.id == Action.target_site_id)
         .where(Action.diary_id == diary.id).order_by(Action.at, Action.id)).all()
     age_hours = max((now - diary.published_at).total_seconds() / 3600, 0.0)
+    board_row = _plan(session, live, user, now).row(diary.id)
     found = {n.kind: n for n in assessment.needs}
+    # Recommends are the board's call (reach, who is online), not this diary's alone.
+    found.pop("recommend", None)
+    if board_row is not None:
+        found["recommend"] = ranking.Need("recommend", float(board_row.need), 1.0,
+                                          f"{SECTION_TITLES[board_row.group]}: "
+                                          f"{board_row.reason}")
     breakdown = tuple(
         (kind, found.get(kind),
          None if kind in found else _why_not(kind, diary, site, assessment, age_hours))
@@ -470,4 +482,4 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         mine=frozenset(a.kind for a in mine),
         crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
                                 if s.enabled and s.id != site.id and s.id not in my_targets),
-        breakdown=breakdown)
+        breakdown=breakdown, board_row=board_row, aging=settings.aging.describe())
