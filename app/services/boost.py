@@ -483,3 +483,53 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
                                 if s.enabled and s.id != site.id and s.id not in my_targets),
         breakdown=breakdown, board_row=board_row, aging=settings.aging.describe())
+
+
+# The rec list of one site ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListEntry:
+    diary_id: int
+    title: str
+    url: str | None
+    position: int | None  # on the scraped list; None: one of ours below it
+    score: float | None  # aged score; None when its counts are not fresh
+    ours: bool  # a health-care diary the team follows
+    row: ranking.RecRow | None = None
+
+
+@dataclass(frozen=True)
+class RecListView:
+    site: Site
+    checked_at: datetime | None
+    bar: ranking.Bar | None
+    entries: tuple[ListEntry, ...]
+    online: int
+
+
+def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> RecListView:
+    """A site's rec list as it ranks it (our diaries marked), then our diaries below the
+    bar with the board's row for each: the bar drawn between the two."""
+    site = session.scalar(select(Site).where(Site.slug == slug))
+    if site is None or not site.enabled:
+        raise NotFound(f"No site {slug!r}")
+    live = _load(session, now, site.id)
+    plan = _plan(session, live, user, now)
+    bar = plan.bars.get(slug)
+    rec_list = _rec_lists(live).get(slug)
+    diaries = {d.id: d for d in live.diaries}
+    settings = live.settings[slug]
+    inputs = {i.diary_id: i for i in _inputs(live)}
+
+    def entry(diary_id: int, position: int | None) -> ListEntry:
+        d = diaries[diary_id]
+        score = ranking.aged_score(inputs[diary_id].observations, now, settings.aging,
+                                   d.published_at) if inputs[diary_id].observations else None
+        return ListEntry(d.id, d.title, d.url if is_web_url(d.url) else None, position, score,
+                         d.topic_score > 0, plan.row(d.id))
+
+    listed = rec_list.diary_ids if rec_list else ()
+    entries = [entry(i, n) for n, i in enumerate(listed, start=1)]
+    below = [r for r in plan.rows if r.site_slug == slug and r.diary_id not in listed]
+    entries += [entry(r.diary_id, None) for r in sorted(below, key=lambda r: -r.score)]
+    return RecListView(site, site.rec_list_checked_at, bar, tuple(entries), plan.online)

@@ -51,6 +51,13 @@ def heartbeat():
     return "", 204, {"Cache-Control": "no-store"}
 
 
+@bp.route("/boost/sites/<slug>/rec-list")
+@login_required
+def rec_list(slug: str):
+    view = boost_service.rec_list_view(get_db(), current_user, slug, clock.now())
+    return render_template("boost/rec_list.html", v=view)
+
+
 @bp.route("/diaries/<int:diary_id>")
 @login_required
 def diary(diary_id: int):

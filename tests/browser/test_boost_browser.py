@@ -138,3 +138,15 @@ def test_boost_today_groups_by_reach_and_a_logged_recommend_moves_the_row(page, 
     # The new row counts the logged recommend before the next poll and no longer asks Bea.
     assert row.locator(".needs").inner_text() != before
     assert "Your turn" not in row.inner_text()
+
+    # The site's rec list as it ranks it, ours marked, the bar above our diaries off it.
+    row.locator(".site-tag").click()
+    page.wait_for_url("**/boost/sites/dailykos/rec-list")
+    items = page.locator(".rec-list > li")
+    texts = items.all_inner_texts()
+    assert [t.split()[0] for t in texts[:3]] == ["#1", "#2", "#3"]
+    assert "Baseball thread" in texts[0] and "ours" not in texts[0]
+    assert "Medicare for all: the vote count" in texts[2] and "ours" in texts[2]
+    assert texts[3].startswith("The bar: an aged score of 10.0")
+    assert any("Why SiCKO still matters" in t for t in texts[4:])
+    screenshot(page, "boost-rec-list")
