@@ -112,6 +112,7 @@ def site_settings(site: Site) -> ranking.SiteSettings:
     return ranking.SiteSettings(
         slug=site.slug, name=site.name, rec_slots=site.rec_slots,
         half_life_hours=site.rec_half_life_hours,
+        curve=ranking.Curve.step() if site.rec_aging == "step" else None,
         fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
         crosspost_window_hours=site.crosspost_window_hours,
         rec_window_hours=site.rec_window_hours, enabled=site.enabled)

@@ -76,6 +76,8 @@ def add_site():
 def site_settings(site_id: int):
     settings = {name: request.form.get(name, "") for name in NUMERIC_SETTINGS}
     settings["enabled"] = "enabled" in request.form
+    if "rec_aging" in request.form:
+        settings["rec_aging"] = request.form["rec_aging"]
     try:
         site = source_service.update_site_settings(get_db(), site_id, **settings)
     except DomainError as err:

@@ -75,6 +75,17 @@ def test_a_logged_recommend_moves_the_row_at_once(db_session, world):
     assert row.needs[0].reason.startswith("needs about 2 more recs")
 
 
+def test_a_step_aging_site_scores_by_the_table(db_session, world):
+    from app.services.boost import diary_detail
+
+    world.dk.rec_aging = "step"
+    db_session.flush()
+    detail = diary_detail(db_session, world.blogger, world.rising.id, NOW)
+    assert detail.aging.startswith("steps: 1 under 5 min, 0.75 under 1 h")
+    # 3 recs dated 30 min ago weigh 0.75, the 2 dated now count fully.
+    assert detail.assessment.rec_score == pytest.approx(3 * 0.75 + 2)
+
+
 def test_off_topic_old_and_disabled_site_diaries_are_left_out(db_session, world):
     world.mydd.enabled = False
     db_session.flush()
