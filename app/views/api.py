@@ -107,7 +107,7 @@ def boost():
                  "focus": page.shift.focus, "ends_at": _iso(page.shift.ends_at)}
     return jsonify(
         generated_at=_iso(page.generated_at), site=page.site, need=page.need,
-        total=page.total, shift=shift,
+        total=page.total, online=page.online, shift=shift,
         diaries=[{
             "id": r.diary_id, "title": r.title, "url": r.url,
             "page_url": url_for("boost.diary", diary_id=r.diary_id, _external=True),
@@ -116,6 +116,7 @@ def boost():
             "comments": r.comments, "priority": round(r.priority, 4),
             "team_actions": r.team_actions, "teammates": r.teammates,
             "my_actions": sorted(r.mine), "on_shift": r.on_shift,
+            "group": r.group, "for_you": r.for_you,
             "needs": [_need(n) for n in r.needs],
         } for r in page.rows])
 
