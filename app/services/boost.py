@@ -190,9 +190,14 @@ def _rec_lists(live: _Live) -> dict[str, ranking.RecList]:
         site = live.sites[d.site_id]
         if d.on_rec_list and site.rec_list_checked_at is not None:
             lists.setdefault(site.slug, []).append(d)
+    # Unknown counts (None) sort last rather than break the order.
     return {slug: ranking.RecList(slug, live.sites[ds[0].site_id].rec_list_checked_at,
-                                  tuple(d.id for d in sorted(ds, key=lambda d: -d.recommends)))
+                                  tuple(d.id for d in sorted(ds, key=_by_count)))
             for slug, ds in lists.items()}
+
+
+def _by_count(d) -> int:
+    return -(d.recommends if d.recommends is not None else -1)
 
 
 def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.BoardPlan:
