@@ -33,6 +33,7 @@ class Site(Base):
         CheckConstraint("rec_half_life_hours > 0", name="half_life_positive"),
         CheckConstraint("comment_target >= 0", name="comment_target_nonneg"),
         CheckConstraint("crosspost_window_hours >= 0", name="crosspost_window_nonneg"),
+        CheckConstraint("rec_aging IN ('exp', 'step')", name="rec_aging"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +43,9 @@ class Site(Base):
     platform: Mapped[str] = mapped_column(String(20))
     rec_slots: Mapped[int] = mapped_column(Integer, default=8)
     rec_half_life_hours: Mapped[float] = mapped_column(Float, default=2.0)
+    # How the site ages recommends: "exp" (half-life above) or "step" (the older Daily Kos
+    # table, app.ranking.curves.DAILY_KOS_STEPS).
+    rec_aging: Mapped[str] = mapped_column(String(10), default="exp", server_default="exp")
     rec_fallback_threshold: Mapped[float] = mapped_column(Float, default=10.0)
     rec_window_hours: Mapped[float] = mapped_column(Float, default=24.0)
     comment_target: Mapped[int] = mapped_column(Integer, default=5)

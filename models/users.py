@@ -49,6 +49,10 @@ class User(Base):
     unsubscribe_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Presence for the board: the last action, API call or focused-tab heartbeat (written at
+    # most once a minute), and how many recommends an hour this teammate offers.
+    last_seen_at: Mapped[datetime | None]
+    recs_per_hour: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]

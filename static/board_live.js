@@ -33,18 +33,21 @@
   function applyRows(rows) {
     const focused = document.activeElement;
     const current = new Map([...list.children].map((li) => [li.id, li]));
-    const wanted = new Set(rows.map((row) => `diary-${row.id}`));
+    // Keys are element ids: "diary-12" for a row, "group-act" for a group's heading.
+    const wanted = new Set(rows.map((row) => row.key));
     let previous = null;
     for (const row of rows) {
-      const id = `diary-${row.id}`;
+      const id = row.key;
       let node = current.get(id);
       if (!node) {
         node = element(row.html);
-        node.classList.add("row-new");
-        const badge = document.createElement("span");
-        badge.className = "badge row-new-badge";
-        badge.textContent = "new";
-        node.querySelector(".row-title")?.prepend(badge);
+        if (id.startsWith("diary-")) {
+          node.classList.add("row-new");
+          const badge = document.createElement("span");
+          badge.className = "badge row-new-badge";
+          badge.textContent = "new";
+          node.querySelector(".row-title")?.prepend(badge);
+        }
       } else if (!node.contains(focused) && node.dataset.html !== row.html) {
         const fresh = element(row.html);
         if (node.classList.contains("row-new")) fresh.classList.add("row-new");
@@ -79,7 +82,12 @@
       refreshAges();
     }
     const empty = document.getElementById("board-empty");
-    if (empty) empty.hidden = data.rows.length > 0;
+    if (empty) empty.hidden = data.rows.some((row) => row.key.startsWith("diary-"));
+    const online = document.querySelector(".online-count");
+    if (online && typeof data.online === "number") {
+      online.textContent = data.online === 1 ? "1 teammate online (you)"
+        : `${data.online} teammates online`;
+    }
   }
 
   async function poll() {

@@ -29,3 +29,21 @@ document.addEventListener("submit", async (event) => {
     form.submit();
   }
 });
+
+// Presence: while this tab is visible and focused, tell the server once a minute that the
+// teammate is at the board (a tab left open in the background does not count).
+(() => {
+  const marker = document.querySelector("[data-heartbeat]");
+  if (!marker) return;
+  const beat = () => {
+    if (document.visibilityState !== "visible" || !document.hasFocus()) return;
+    const body = new FormData();
+    body.append("csrf_token", marker.dataset.csrf);
+    fetch(marker.dataset.heartbeat, { method: "POST", body, credentials: "same-origin" })
+      .catch(() => {});
+  };
+  beat();
+  setInterval(beat, 60_000);
+  window.addEventListener("focus", beat);
+  document.addEventListener("visibilitychange", beat);
+})();

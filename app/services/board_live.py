@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.services.presence import ONLINE_MINUTES
 from app.services.sources import feed_health
-from models import Action, Diary, Feed, Site
+from models import Action, Diary, Feed, Site, User
 
 BUCKET = timedelta(minutes=5)
 YOUNG = timedelta(hours=48)
@@ -85,6 +86,10 @@ def board_etag(session: Session, user_id: int, site: str | None, need: str | Non
     actions = session.execute(select(func.max(Action.id), func.count(Action.id))).one()
     feeds = session.execute(select(func.max(Feed.last_polled_at), func.sum(Feed.error_count)))\
         .one()
+    # Who is at the board decides who is asked to act (app.ranking.plan_board).
+    online = session.scalar(select(func.count(User.id)).where(
+        User.active.is_(True), User.last_seen_at >= now - timedelta(minutes=ONLINE_MINUTES)))
     bucket = int(now.timestamp() // BUCKET.total_seconds())
-    key = repr((user_id, site, need, tuple(marks), tuple(actions), tuple(feeds), bucket))
+    key = repr((user_id, site, need, tuple(marks), tuple(actions), tuple(feeds), online,
+                bucket))
     return hashlib.sha256(key.encode()).hexdigest()[:32]

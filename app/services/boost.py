@@ -1,9 +1,10 @@
 """Boost today: which live health-care diaries need what now, for one teammate.
 
 load (a handful of queries: sites, live diaries, their last 48 h of counts in one query,
-team actions, cross-post groups) → ``app.ranking.rank`` (pure) → rows for the page, the
-API and the Atom feed. The diary page's breakdown (``diary_detail``) uses the same loader
-and ``ranking.assess``.
+team actions, cross-post groups, who is online) → ``app.ranking.plan_board`` (pure: the
+recommend groups act / protect / watch and who does what, beside the comment and
+cross-post needs) → rows for the page, the API and the Atom feed. The diary page's
+breakdown (``diary_detail``) uses the same loader, the same plan and ``ranking.assess``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from app.errors import NotFound, ValidationError
 from app.services import scrape_health
 from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
+from app.services.presence import team_state
 from app.services.shift_status import ShiftNow, current_shift
 from models import Action, Diary, DiaryMetric, Site, User
 
@@ -29,6 +31,9 @@ NEED_KINDS = ("recommend", "comment", "crosspost")
 NEED_LABELS = {"recommend": "Recs", "comment": "Comments", "crosspost": "Cross-post"}
 # The ranking model wants the last 48 h of polls; older recs are spread from publication.
 METRIC_HOURS = 48
+SECTIONS = (("act", "Recommend now"), ("protect", "Keep on the rec list"),
+            ("other", "Comments and cross-posts"), ("watch", "Watch: out of reach for now"))
+SECTION_TITLES = dict(SECTIONS)
 # Nobody works through more than this in one sitting; filters reach the rest.
 PAGE_LIMIT = 30
 
@@ -64,6 +69,8 @@ class BoostRow:
     mine: frozenset[str]  # action kinds the viewer logged
     crosspost_options: tuple[SiteOption, ...]  # sites the viewer may still log a cross-post to
     on_shift: bool = False
+    group: str | None = None  # act / protect / watch for recommends; None: other needs only
+    for_you: bool = False  # the plan asks the viewer to recommend it now
 
     @property
     def need_kinds(self) -> tuple[str, ...]:
@@ -79,6 +86,17 @@ class BoostPage:
     need: str | None
     shift: ShiftNow | None
     generated_at: datetime
+    online: int = 0  # teammates at the board now, the viewer included
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[BoostRow]]]:
+        """The rows in the board's groups, in order, empty groups left out."""
+        out = []
+        for key, title in SECTIONS:
+            rows = [r for r in self.rows if (r.group or "other") == key]
+            if rows:
+                out.append((key, title, rows))
+        return out
 
 
 @dataclass
@@ -97,6 +115,7 @@ def site_settings(site: Site) -> ranking.SiteSettings:
     return ranking.SiteSettings(
         slug=site.slug, name=site.name, rec_slots=site.rec_slots,
         half_life_hours=site.rec_half_life_hours,
+        curve=ranking.Curve.step() if site.rec_aging == "step" else None,
         fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
         crosspost_window_hours=site.crosspost_window_hours,
         rec_window_hours=site.rec_window_hours, enabled=site.enabled)
@@ -166,6 +185,62 @@ def _scraped_bars(live: _Live, now: datetime) -> dict[str, float | None]:
     return bars
 
 
+def _rec_lists(live: _Live) -> dict[str, ranking.RecList]:
+    """The scraped lists as the product keeps them today: which diaries were on each list at
+    its last check (the order is not stored yet, so by count)."""
+    lists: dict[str, list] = {}
+    for d in live.diaries:
+        site = live.sites[d.site_id]
+        if d.on_rec_list and site.rec_list_checked_at is not None:
+            lists.setdefault(site.slug, []).append(d)
+    # Unknown counts (None) sort last rather than break the order.
+    return {slug: ranking.RecList(slug, live.sites[ds[0].site_id].rec_list_checked_at,
+                                  tuple(d.id for d in sorted(ds, key=_by_count)))
+            for slug, ds in lists.items()}
+
+
+def _by_count(d) -> int:
+    return -(d.recommends if d.recommends is not None else -1)
+
+
+def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.BoardPlan:
+    """The board's decision over what was loaded; the viewer counts as online (they are
+    looking at the board now, and their tab's heartbeat says so within the minute)."""
+    team, log = team_state(session, now, [d.id for d in live.diaries])
+    team = [t if t.user_id != user.id or t.online else
+            ranking.Teammate(t.user_id, t.budget_left, t.online_until, t.recommended, True)
+            for t in team]
+    return ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log)
+
+
+_GROUP_ORDER = {"act": 0, "protect": 1, None: 2, "watch": 3}
+
+
+def _ranked(plan: ranking.BoardPlan, user: User) -> list[tuple[ranking.RankedDiary, str | None,
+                                                              bool]]:
+    """One entry per diary: the recommend row's need (if any) beside its other needs, in
+    board order: act (the viewer's own first), protect, other needs, watch."""
+    others = {r.diary_id: r for r in plan.others}
+    entries = []
+    for row in plan.rows:
+        rec = ranking.Need("recommend", float(row.need), 1.0 if row.group != "watch" else 0.0,
+                           row.reason)
+        other = others.pop(row.diary_id, None)
+        group = row.group if row.group != "watch" or other is None else None
+        # What the viewer can do now comes first; a watch note after the other needs.
+        rest = other.needs if other else ()
+        needs = (rec, *rest) if row.group != "watch" else (*rest, rec)
+        ranked = ranking.RankedDiary(row.diary_id, row.site_slug,
+                                     other.priority if other else 0.0, needs,
+                                     row.score, row.bar, row.pace)
+        entries.append((ranked, group, user.id in row.helpers))
+    entries.extend((r, None, False) for r in others.values())
+    # Stable: the plan's order holds within each group, and other needs by priority.
+    entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], not e[2],
+                                -e[0].priority if e[1] is None else 0))
+    return entries
+
+
 def _inputs(live: _Live) -> list[ranking.DiaryInput]:
     actions_by_diary: dict[int, int] = defaultdict(int)
     for a in live.actions:
@@ -193,7 +268,10 @@ def _shift_matches(shift: ShiftNow | None, site_id: int, kinds: Iterable[str]) -
     return (0 if site_ok else 1, 0 if focus_ok else 1)
 
 
-def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
+Entry = tuple[ranking.RankedDiary, str | None, bool]  # (diary's needs, group, for the viewer)
+
+
+def _rows(live: _Live, entries: Iterable[Entry], user: User,
           shift: ShiftNow | None) -> list[BoostRow]:
     diaries = {d.id: d for d in live.diaries}
     per_diary: dict[int, list] = defaultdict(list)
@@ -201,7 +279,7 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
         per_diary[a.diary_id].append(a)
     enabled = [s for s in live.sites.values() if s.enabled]
     rows = []
-    for r in ranked:
+    for r, group, for_you in entries:
         d = diaries[r.diary_id]
         site = live.sites[d.site_id]
         acts = per_diary[d.id]
@@ -224,7 +302,8 @@ def _rows(live: _Live, ranked: Iterable[ranking.RankedDiary], user: User,
             teammates=len({a.user_id for a in acts}), mine=frozenset(a.kind for a in mine),
             crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
                                     if s.id != site.id and s.id not in my_targets),
-            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0)))
+            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
+            group=group, for_you=for_you))
     return rows
 
 
@@ -239,49 +318,52 @@ def _check_filters(sites: Iterable[Site], site: str | None, need: str | None) ->
     raise ValidationError(f"Unknown site {site!r}")
 
 
-def _pause_unreadable_sites(session: Session, live: _Live, ranked: list, now: datetime) -> list:
+def _pause_unreadable_sites(session: Session, live: _Live, entries: list, now: datetime) -> list:
     """Recommend needs of a site whose pages stopped showing recommend counts rest on stale
     numbers: they are paused (Boost today says why) rather than shown as if current. The
     diaries stay listed, last in the list, with their last known counts."""
     slugs = {live.sites[a.site_id].slug for a in scrape_health.site_alerts(session, now)
              if a.recommends_missing and a.site_id in live.sites}
     if not slugs:
-        return ranked
-    kept = [r for r in ranked if r.site_slug not in slugs]
-    paused = [dataclasses.replace(r, needs=tuple(n for n in r.needs if n.kind != "recommend"))
-              for r in ranked if r.site_slug in slugs]
+        return entries
+    kept = [e for e in entries if e[0].site_slug not in slugs]
+    paused = [(dataclasses.replace(ranked, needs=tuple(n for n in ranked.needs
+                                                       if n.kind != "recommend")), None, False)
+              for ranked, _group, _mine in entries if ranked.site_slug in slugs]
     return kept + paused
 
 
 def boost_list(session: Session, user: User, now: datetime, site: str | None = None,
                need: str | None = None, limit: int = PAGE_LIMIT) -> BoostPage:
-    """The ranked diaries that need something now, as ``user`` sees them.
+    """The board as ``user`` sees it: recommend rows grouped act / protect / watch by
+    ``ranking.plan_board`` (who is online, their budgets, the scraped lists), beside the
+    comment and cross-post needs.
 
     ``site`` (a site slug) and ``need`` (recommend/comment/crosspost) filter the list;
     unknown values raise ValidationError. During the user's shift the shift's site and
-    focus come first. Rows carry the needs with their one-line reasons, the team's and
-    the user's own actions, and the last 48 h of counts for sparklines.
+    focus come first within each group. Rows carry the needs with their one-line reasons,
+    the team's and the user's own actions, and the last 48 h of counts for sparklines.
     """
     site = site or None
     need = need or None
     chosen = _check_filters(session.scalars(select(Site)), site, need)
     # A site's bar depends only on its own diaries, so a site filter can load less.
     live = _load(session, now, chosen.id if chosen else None)
-    ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
-    ranked = _pause_unreadable_sites(session, live, ranked, now)
+    plan = _plan(session, live, user, now)
+    entries = _pause_unreadable_sites(session, live, _ranked(plan, user), now)
     shift = current_shift(session, user.id, now)
     if need is not None:
-        ranked = [r for r in ranked if any(n.kind == need for n in r.needs)]
+        entries = [e for e in entries if any(n.kind == need for n in e[0].needs)]
     if shift is not None:
-        # Stable sort: the ranking order holds within each group.
+        # Stable sort: the board's order holds within each group.
         site_of = {d.id: d.site_id for d in live.diaries}
-        ranked.sort(key=lambda r: _shift_matches(shift, site_of[r.diary_id],
-                                                 [n.kind for n in r.needs]))
+        entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], *_shift_matches(
+            shift, site_of[e[0].diary_id], [n.kind for n in e[0].needs])))
     # Rows (sparklines, per-user marks) only for what is shown: the list can be long.
-    rows = _rows(live, ranked[:limit], user, shift)
+    rows = _rows(live, entries[:limit], user, shift)
     options = [SiteOption(s.id, s.slug, s.name) for s in live.sites.values() if s.enabled]
-    return BoostPage(rows=rows, total=len(ranked), sites=options, site=site, need=need,
-                     shift=shift, generated_at=now)
+    return BoostPage(rows=rows, total=len(entries), sites=options, site=site, need=need,
+                     shift=shift, generated_at=now, online=plan.online)
 
 
 def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
@@ -291,14 +373,14 @@ def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> Boo
     if diary is None:
         raise NotFound(f"No diary with id {diary_id}")
     live = _load(session, now, diary.site_id)
-    ranked = ranking.rank(_inputs(live), live.settings, now, _scraped_bars(live, now))
-    mine = [r for r in ranked if r.diary_id == diary_id]
+    mine = [e for e in _ranked(_plan(session, live, user, now), user)
+            if e[0].diary_id == diary_id]
     if not mine:
         if not any(d.id == diary_id for d in live.diaries):
             return None
         # Still live but satisfied (often thanks to the action just logged): show it as done.
         slug = live.sites[diary.site_id].slug
-        mine = [ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0)]
+        mine = [(ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0), None, False)]
     return _rows(live, mine, user, current_shift(session, user.id, now))[0]
 
 
@@ -337,6 +419,8 @@ class DiaryDetail:
     crosspost_options: tuple[SiteOption, ...]
     # (kind, need or None, why there is no such need); one entry per need kind.
     breakdown: tuple[tuple[str, ranking.Need | None, str | None], ...] = ()
+    board_row: ranking.RecRow | None = None  # the diary's recommend row on Boost today
+    aging: str = ""  # the site's aging rule, in words
 
 
 def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
@@ -353,7 +437,9 @@ def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
     if kind == "recommend":
         if age_hours >= site.rec_window_hours:
             return f"older than the {site.rec_window_hours:g} h rec-list window"
-        return "comfortably on the rec list"
+        if a.rec_score >= a.bar:
+            return "on the rec list with a margin"
+        return "no recent count to plan with" if a.rec_score <= 0 else "on its way on its own"
     if kind == "comment":
         if age_hours >= ranking.COMMENT_WINDOW_HOURS:
             return f"older than the {ranking.COMMENT_WINDOW_HOURS:g} h comment window"
@@ -401,7 +487,14 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         .join(User, User.id == Action.user_id).join(Site, Site.id == Action.target_site_id)
         .where(Action.diary_id == diary.id).order_by(Action.at, Action.id)).all()
     age_hours = max((now - diary.published_at).total_seconds() / 3600, 0.0)
+    board_row = _plan(session, live, user, now).row(diary.id)
     found = {n.kind: n for n in assessment.needs}
+    # Recommends are the board's call (reach, who is online), not this diary's alone.
+    found.pop("recommend", None)
+    if board_row is not None:
+        found["recommend"] = ranking.Need("recommend", float(board_row.need), 1.0,
+                                          f"{SECTION_TITLES[board_row.group]}: "
+                                          f"{board_row.reason}")
     breakdown = tuple(
         (kind, found.get(kind),
          None if kind in found else _why_not(kind, diary, site, assessment, age_hours))
@@ -418,4 +511,54 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         mine=frozenset(a.kind for a in mine),
         crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
                                 if s.enabled and s.id != site.id and s.id not in my_targets),
-        breakdown=breakdown)
+        breakdown=breakdown, board_row=board_row, aging=settings.aging.describe())
+
+
+# The rec list of one site ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ListEntry:
+    diary_id: int
+    title: str
+    url: str | None
+    position: int | None  # on the scraped list; None: one of ours below it
+    score: float | None  # aged score; None when its counts are not fresh
+    ours: bool  # a health-care diary the team follows
+    row: ranking.RecRow | None = None
+
+
+@dataclass(frozen=True)
+class RecListView:
+    site: Site
+    checked_at: datetime | None
+    bar: ranking.Bar | None
+    entries: tuple[ListEntry, ...]
+    online: int
+
+
+def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> RecListView:
+    """A site's rec list as it ranks it (our diaries marked), then our diaries below the
+    bar with the board's row for each: the bar drawn between the two."""
+    site = session.scalar(select(Site).where(Site.slug == slug))
+    if site is None or not site.enabled:
+        raise NotFound(f"No site {slug!r}")
+    live = _load(session, now, site.id)
+    plan = _plan(session, live, user, now)
+    bar = plan.bars.get(slug)
+    rec_list = _rec_lists(live).get(slug)
+    diaries = {d.id: d for d in live.diaries}
+    settings = live.settings[slug]
+    inputs = {i.diary_id: i for i in _inputs(live)}
+
+    def entry(diary_id: int, position: int | None) -> ListEntry:
+        d = diaries[diary_id]
+        score = ranking.aged_score(inputs[diary_id].observations, now, settings.aging,
+                                   d.published_at) if inputs[diary_id].observations else None
+        return ListEntry(d.id, d.title, d.url if is_web_url(d.url) else None, position, score,
+                         d.topic_score > 0, plan.row(d.id))
+
+    listed = rec_list.diary_ids if rec_list else ()
+    entries = [entry(i, n) for n, i in enumerate(listed, start=1)]
+    below = [r for r in plan.rows if r.site_slug == slug and r.diary_id not in listed]
+    entries += [entry(r.diary_id, None) for r in sorted(below, key=lambda r: -r.score)]
+    return RecListView(site, site.rec_list_checked_at, bar, tuple(entries), plan.online)

@@ -7,14 +7,17 @@ from sqlalchemy.orm import Session
 from app.auth_tools import verify_password
 from app.errors import PermissionDenied, ValidationError
 from app.services import users as user_service
+from app.services.presence import MAX_RECS_PER_HOUR
 from models import User
 
 MAX_REMINDER_MINUTES = 24 * 60
 
 
 def update_preferences(session: Session, user: User, *, timezone: str, digest_opt_in: bool,
-                       shift_reminder_minutes: str | int) -> User:
-    """Validate and save; raises ValidationError naming the field that is wrong."""
+                       shift_reminder_minutes: str | int,
+                       recs_per_hour: str | int | None = None) -> User:
+    """Validate and save; raises ValidationError naming the field that is wrong.
+    ``recs_per_hour`` (the board's hourly budget for this teammate) is kept when None."""
     zone = user_service.check_timezone((timezone or "").strip())
     try:
         minutes = int(str(shift_reminder_minutes).strip())
@@ -23,11 +26,23 @@ def update_preferences(session: Session, user: User, *, timezone: str, digest_op
     if not 0 <= minutes <= MAX_REMINDER_MINUTES:
         raise ValidationError(f"Shift reminder must be between 0 (off) and "
                               f"{MAX_REMINDER_MINUTES} minutes")
+    budget = user.recs_per_hour if recs_per_hour is None else _budget(recs_per_hour)
     user.timezone = zone
+    user.recs_per_hour = budget
     user.digest_opt_in = bool(digest_opt_in)
     user.shift_reminder_minutes = minutes
     session.flush()
     return user
+
+
+def _budget(value: str | int) -> int:
+    try:
+        budget = int(str(value).strip())
+    except ValueError:
+        raise ValidationError("Recommends an hour must be a whole number") from None
+    if not 1 <= budget <= MAX_RECS_PER_HOUR:
+        raise ValidationError(f"Recommends an hour must be between 1 and {MAX_RECS_PER_HOUR}")
+    return budget
 
 
 def change_password(session: Session, user: User, *, current: str, new: str,

@@ -165,11 +165,13 @@ class _Setting:
     minimum: float | None = None
     strictly_above: bool = False
     label: str = ""
+    choices: tuple[str, ...] = ()
 
 
 SITE_SETTINGS: dict[str, _Setting] = {
     "rec_slots": _Setting(int, 1, label="Rec list slots"),
     "rec_half_life_hours": _Setting(float, 0, strictly_above=True, label="Half-life (hours)"),
+    "rec_aging": _Setting(str, label="Aging", choices=("exp", "step")),
     "rec_fallback_threshold": _Setting(float, 0, label="Fallback threshold"),
     "rec_window_hours": _Setting(float, 0, label="Rec window (hours)"),
     "comment_target": _Setting(int, 0, label="Comment target"),
@@ -215,6 +217,12 @@ def _coerce(field: str, spec: _Setting, value):
         if not date(1990, 1, 1) <= day <= date(2100, 1, 1):
             raise ValidationError(f"{label} must be between 1990 and 2100, got {day}")
         return day
+    if spec.choices:
+        value = (value or "").strip()
+        if value not in spec.choices:
+            raise ValidationError(f"{label} must be one of {', '.join(spec.choices)}, "
+                                  f"got {value!r}")
+        return value
     if spec.kind is str:
         value = one_line(value)
         if not value or len(value) > 120:
@@ -246,7 +254,8 @@ def _coerce(field: str, spec: _Setting, value):
 def update_site_settings(session: Session, site_id: int, **settings) -> Site:
     """Change a site's ranking settings; values may be strings (from a form) or numbers.
 
-    Keys: rec_slots (>= 1), rec_half_life_hours (> 0), rec_fallback_threshold (>= 0),
+    Keys: rec_slots (>= 1), rec_half_life_hours (> 0), rec_aging (exp/step),
+    rec_fallback_threshold (>= 0),
     rec_window_hours (>= 0), comment_target (>= 0), crosspost_window_hours (>= 0),
     founded_on (a date: feed dates before it are replaced by first-seen time), enabled,
     name, extra_hosts (host names the site's diary pages also live on, one per line),

@@ -17,6 +17,7 @@ from app.errors import ValidationError
 from app.extensions import csrf
 from app.services import actions as action_service
 from app.services import boost as boost_service
+from app.services import presence
 from app.services import users as user_service
 from app.validation import check_id
 from app.views.api_schema import openapi_document
@@ -55,6 +56,9 @@ def token_required(role: str = "blogger"):
             if not user.has_role(role):
                 return _error(403, "Forbidden", f"This endpoint is for {role}s only.")
             g.api_user = user
+            # An API call means the teammate is at work (a bot acting for them, or an app).
+            if presence.touch(get_db(), user, clock.now()):
+                commit()
             return view(*args, **kwargs)
 
         return wrapper
@@ -104,7 +108,7 @@ def boost():
                  "focus": page.shift.focus, "ends_at": _iso(page.shift.ends_at)}
     return jsonify(
         generated_at=_iso(page.generated_at), site=page.site, need=page.need,
-        total=page.total, shift=shift,
+        total=page.total, online=page.online, shift=shift,
         diaries=[{
             "id": r.diary_id, "title": r.title, "url": r.url,
             "page_url": url_for("boost.diary", diary_id=r.diary_id, _external=True),
@@ -113,6 +117,7 @@ def boost():
             "comments": r.comments, "priority": round(r.priority, 4),
             "team_actions": r.team_actions, "teammates": r.teammates,
             "my_actions": sorted(r.mine), "on_shift": r.on_shift,
+            "group": r.group, "for_you": r.for_you,
             "needs": [_need(n) for n in r.needs],
         } for r in page.rows])
 

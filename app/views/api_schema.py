@@ -68,6 +68,12 @@ SCHEMAS = {
         "teammates": {"type": "integer"},
         "my_actions": {"type": "array", "items": {"enum": NEED_KINDS}},
         "on_shift": {"type": "boolean"},
+        "group": {"enum": ["act", "protect", "watch", None],
+                  "description": "Recommend group on the board: act (recommend now), "
+                                 "protect (keep it on the list), watch (out of reach now); "
+                                 "null when only comments or cross-posts are asked."},
+        "for_you": {"type": "boolean",
+                    "description": "The board asks this user to recommend it now."},
         "needs": {"type": "array", "items": _ref("Need"), "minItems": 1},
     }),
     "BoostList": _obj({
@@ -75,6 +81,7 @@ SCHEMAS = {
         "site": _nullable("string"),
         "need": {"oneOf": [{"enum": NEED_KINDS}, {"type": "null"}]},
         "total": {"type": "integer"},
+        "online": {"type": "integer", "description": "Teammates at the board now, you included."},
         "shift": {"oneOf": [_ref("Shift"), {"type": "null"}]},
         "diaries": {"type": "array", "items": _ref("BoostItem")},
     }),

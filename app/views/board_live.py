@@ -52,11 +52,17 @@ def live():
         return jsonify(error="ValidationError", message=err.message), 400
     status = status_for_page()
     back = request.args.get("back") or "/boost/"
-    rows = [{"id": row.diary_id,
-             "html": render_template("boost/_row.html", row=row, back=back)}
-            for row in page.rows]
+    # The board's groups and their rows, in page order, each keyed by its element id.
+    rows = []
+    for key, title, group_rows in page.sections:
+        rows.append({"key": f"group-{key}", "html": render_template(
+            "boost/_group_heading.html", key=key, title=title)})
+        rows.extend({"key": f"diary-{row.diary_id}", "id": row.diary_id,
+                     "html": render_template("boost/_row.html", row=row, back=back)}
+                    for row in group_rows)
     body = jsonify(
-        rows=rows, now=_iso(now), empty=status.empty_reason if not rows else None,
+        rows=rows, online=page.online, now=_iso(now),
+        empty=status.empty_reason if not page.rows else None,
         problems=list(status.problems),
         sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])
     body.headers["ETag"] = f'"{etag}"'

@@ -11,7 +11,7 @@ from app import clock
 from app.db import commit, get_db
 from app.errors import Conflict, DomainError, ValidationError
 from app.services import boost as boost_service
-from app.services import charts, scrape_health
+from app.services import charts, presence, scrape_health
 from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.templating import localtime, viewer_zone
 
@@ -50,6 +50,23 @@ def today():
                            zone=viewer_zone())
 
 
+@bp.route("/boost/presence", methods=["POST"])
+@login_required
+def heartbeat():
+    """boost.js posts here while Boost today is visible and focused: the teammate is at
+    the board, so the plan may ask them to act."""
+    if presence.touch(get_db(), current_user, clock.now()):
+        commit()
+    return "", 204, {"Cache-Control": "no-store"}
+
+
+@bp.route("/boost/sites/<slug>/rec-list")
+@login_required
+def rec_list(slug: str):
+    view = boost_service.rec_list_view(get_db(), current_user, slug, clock.now())
+    return render_template("boost/rec_list.html", v=view)
+
+
 @bp.route("/diaries/<int:diary_id>")
 @login_required
 def diary(diary_id: int):
@@ -72,6 +89,7 @@ def act(diary_id: int):
                    kind=request.form.get("kind", ""),
                    target_site_slug=request.form.get("target_site"),
                    url=request.form.get("url"), now=now)
+        presence.touch(get_db(), current_user, now)
         commit()
         notice = ("success", f"Logged: you {DONE_PHRASES[request.form['kind']]}. "
                              "Thanks!")

@@ -44,7 +44,8 @@ def preferences():
         profile_service.update_preferences(
             get_db(), current_user, timezone=request.form.get("timezone", ""),
             digest_opt_in=request.form.get("digest_opt_in") == "on",
-            shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""))
+            shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
+            recs_per_hour=request.form.get("recs_per_hour"))
     except DomainError as err:
         get_db().rollback()
         flash(err.message, "error")

@@ -90,7 +90,7 @@ def add_site():
 def site_settings(site_id: int):
     settings = {name: request.form.get(name, "") for name in NUMERIC_SETTINGS}
     settings["enabled"] = "enabled" in request.form
-    for name in ("extra_hosts", "rec_list_url", "founded_on"):
+    for name in ("extra_hosts", "rec_list_url", "founded_on", "rec_aging"):
         if name in request.form:
             settings[name] = request.form[name]
     try:

@@ -94,9 +94,10 @@ def test_update_site_settings_accepts_form_strings(db_session, make_site):
     site = make_site()
     sources.update_site_settings(db_session, site.id, rec_slots="12", rec_half_life_hours="1.5",
                                  comment_target=0, crosspost_window_hours="0",
-                                 enabled="off")
+                                 enabled="off", rec_aging="step")
     assert (site.rec_slots, site.rec_half_life_hours, site.comment_target,
             site.crosspost_window_hours, site.enabled) == (12, 1.5, 0, 0.0, False)
+    assert site.rec_aging == "step"
     sources.update_site_settings(db_session, site.id, founded_on="2002-05-26")
     assert site.founded_on.isoformat() == "2002-05-26"
 
@@ -112,6 +113,7 @@ def test_update_site_settings_accepts_form_strings(db_session, make_site):
     ("founded_on", "last year", "Founded on must be a date like 1999-01-01"),
     ("founded_on", "1066-10-14", "Founded on must be between 1990 and 2100"),
     ("colour", "red", "Unknown site setting"),
+    ("rec_aging", "linear", "Aging must be one of exp, step"),
 ])
 def test_update_site_settings_names_the_bad_field_and_changes_nothing(
         db_session, make_site, field, value, message):

@@ -74,7 +74,10 @@ def test_diary_page_chart_and_blogger_denied_sources(page, live_server):
     browser_login(page, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server.url}/diaries/{rising}")
     assert page.locator("svg.chart polyline.line-rec").count() == 1
-    assert "needs ~6 recs in the next hour" in page.locator(".breakdown").inner_text()
+    assert ("Watch: out of reach for now: needs ~3 more; 1 of you online"
+            in page.locator(".breakdown").inner_text())
+    page.locator("details.why summary").click()
+    assert "half-life 2 h" in page.locator("details.why").inner_text()
     screenshot(page, "boost-diary")
     page.goto(f"{live_server.url}/profile/")
     page.get_by_role("button", name="Create a token").click()
@@ -83,3 +86,69 @@ def test_diary_page_chart_and_blogger_denied_sources(page, live_server):
     response = page.goto(f"{live_server.url}/admin/sources/")
     assert response.status == 403
     page.wait_for_load_state("networkidle")  # let the error page finish loading its assets
+
+
+def _seed_rec_list(server):
+    """Daily Kos with a 3-slot rec list read now: two off-topic diaries and ours at the
+    bottom (protect); one of ours a few recs short and gaining (act); one far off (watch).
+    Two teammates were at the board two minutes ago."""
+    with server.session() as s:
+        dk = factories.make_site(s, slug="dailykos", name="Daily Kos", rec_slots=3,
+                                 base_url="https://www.dailykos.com", rec_list_checked_at=NOW)
+
+        def diary(title, recs, age_h, topic=3.0, listed=False, gained=0):
+            d = factories.make_diary(s, dk, title=title, published_at=NOW - hours(age_h),
+                                     topic_score=topic, on_rec_list=listed, recommends=recs)
+            factories.make_metric(s, d, at=NOW - hours(age_h), recommends=recs - gained,
+                                  comments=9)
+            factories.make_metric(s, d, at=NOW, recommends=recs, comments=9)
+            return d.id
+
+        diary("Baseball thread", 60, 2, topic=0.0, listed=True)
+        diary("Open thread", 40, 2, topic=0.0, listed=True)
+        ids = {"protect": diary("Medicare for all: the vote count", 20, 2, listed=True),
+               "act": diary("Single payer hearing at noon", 8, 0.5, gained=8),
+               "watch": diary("Why SiCKO still matters", 1, 1, gained=1)}
+        for _ in range(2):
+            factories.make_user(s, last_seen_at=NOW - hours(2 / 60))
+        user = factories.make_user(s, display_name="Bea Blogger")
+        s.commit()
+        return user.email, ids
+
+
+def test_boost_today_groups_by_reach_and_a_logged_recommend_moves_the_row(page, live_server):
+    live_server.set_now(NOW)
+    email, ids = _seed_rec_list(live_server)
+    browser_login(page, live_server, email, factories.PASSWORD)
+    assert page.locator(".online-count").inner_text() == "3 teammates online"
+    titles = page.locator(".group-title").all_inner_texts()
+    assert titles[:2] == ["Recommend now", "Keep on the rec list"]
+    assert titles[-1] == "Watch: out of reach for now"
+    act = page.locator(f".group-act #diary-{ids['act']}")
+    assert "Your turn: recommend it now." in act.inner_text()
+    assert "to reach the list — 3 of you online" in act.locator(".needs").inner_text()
+    protect = page.locator(f".group-protect #diary-{ids['protect']}").inner_text()
+    assert "#3 of 3 on the rec list, drops off in about" in protect
+    watch = page.locator(f".group-watch #diary-{ids['watch']}").inner_text()
+    assert "needs ~" in watch and "3 of you online" in watch
+    screenshot(page, "boost-today-groups")
+
+    before = act.locator(".needs").inner_text()
+    act.get_by_role("button", name="I recommended").click()
+    row = page.locator(f"#diary-{ids['act']}")
+    row.locator(".done", has_text="Recommended").wait_for()
+    # The new row counts the logged recommend before the next poll and no longer asks Bea.
+    assert row.locator(".needs").inner_text() != before
+    assert "Your turn" not in row.inner_text()
+
+    # The site's rec list as it ranks it, ours marked, the bar above our diaries off it.
+    row.locator(".site-tag").click()
+    page.wait_for_url("**/boost/sites/dailykos/rec-list")
+    items = page.locator(".rec-list > li")
+    texts = items.all_inner_texts()
+    assert [t.split()[0] for t in texts[:3]] == ["#1", "#2", "#3"]
+    assert "Baseball thread" in texts[0] and "ours" not in texts[0]
+    assert "Medicare for all: the vote count" in texts[2] and "ours" in texts[2]
+    assert texts[3].startswith("The bar: an aged score of 10.0")
+    assert any("Why SiCKO still matters" in t for t in texts[4:])
+    screenshot(page, "boost-rec-list")

@@ -19,17 +19,71 @@ def test_ranked_order_and_reasons(db_session, world):
     assert _order(page) == ["Single payer now", "Medicare for all, a primer",
                             "SiCKO screening tonight"]
     rising, fresh, star = page.rows
-    assert [n.kind for n in rising.needs] == ["recommend", "comment"]
-    assert rising.needs[0].reason == ("needs ~6 recs in the next hour to reach the rec list "
-                                      "safely (bar 10, now 5, gaining 5/h)")
-    assert rising.needs[1].reason == "needs 3 more comments in the next 1 h to stay visible (has 2)"
-    assert fresh.needs[0].reason.startswith("needs ~11 recs")
+    # Only the viewer is at the board: nobody can lift 3 recs, so recs are a watch note
+    # after what the viewer can do now.
+    assert [n.kind for n in rising.needs] == ["comment", "recommend"]
+    assert rising.needs[1].reason == "needs ~3 more; 1 of you online"
+    assert rising.needs[0].reason == "needs 3 more comments in the next 1 h to stay visible (has 2)"
+    assert fresh.needs[1].reason == "needs ~11 more; 1 of you online"
+    assert page.online == 1 and rising.group is None and not rising.for_you
     assert [n.kind for n in star.needs] == ["crosspost"]
     assert star.needs[0].targets == ("calitics", "dailykos")
     assert "cross-post to Calitics, Daily Kos within 46 h" in star.needs[0].reason
     # Sparkline data: the observed counts, oldest first.
     assert [v for _, v in rising.rec_points] == [0, 3, 5]
     assert page.total == 3 and page.shift is None
+
+
+def _online(db_session, n):
+    users = [factories.make_user(db_session) for _ in range(n)]
+    for user in users:
+        user.last_seen_at = NOW - hours(0.1)
+    db_session.flush()
+    return users
+
+
+def test_teammates_online_turn_a_reachable_diary_into_a_recommend_now_row(db_session, world):
+    _online(db_session, 2)
+    page = boost_list(db_session, world.blogger, NOW)
+    assert page.online == 3
+    rising = page.rows[0]
+    assert rising.title == "Single payer now" and rising.group == "act" and rising.for_you
+    assert rising.needs[0].reason == ("needs about 3 more recs in the next 45 min to reach "
+                                      "the list — 3 of you online")
+    # Out of reach of three: a watch note, after the comments the viewer can give now.
+    fresh = next(r for r in page.rows if r.title == "Medicare for all, a primer")
+    assert fresh.group is None and fresh.needs[0].kind == "comment"
+    assert fresh.needs[-1].reason == "needs ~11 more; 3 of you online"
+
+
+def test_away_teammates_and_spent_budgets_do_not_count(db_session, world):
+    away, spent = _online(db_session, 2)
+    away.last_seen_at = NOW - hours(0.5)
+    spent.recs_per_hour = 1
+    factories.make_action(db_session, spent, world.fresh, "recommend", at=NOW - hours(0.5))
+    page = boost_list(db_session, world.blogger, NOW)
+    assert page.online == 2
+    assert next(r for r in page.rows if r.title == "Single payer now").group is None
+
+
+def test_a_logged_recommend_moves_the_row_at_once(db_session, world):
+    helper, _ = _online(db_session, 2)
+    # Logged after the diary's last poll: counted before the next poll reads it.
+    factories.make_action(db_session, helper, world.rising, "recommend", at=NOW + hours(0.01))
+    row = boost_row(db_session, world.blogger, NOW + hours(0.02), world.rising.id)
+    assert row.group == "act"
+    assert row.needs[0].reason.startswith("needs about 2 more recs")
+
+
+def test_a_step_aging_site_scores_by_the_table(db_session, world):
+    from app.services.boost import diary_detail
+
+    world.dk.rec_aging = "step"
+    db_session.flush()
+    detail = diary_detail(db_session, world.blogger, world.rising.id, NOW)
+    assert detail.aging.startswith("steps: 1 under 5 min, 0.75 under 1 h")
+    # 3 recs dated 30 min ago weigh 0.75, the 2 dated now count fully.
+    assert detail.assessment.rec_score == pytest.approx(3 * 0.75 + 2)
 
 
 def test_off_topic_old_and_disabled_site_diaries_are_left_out(db_session, world):

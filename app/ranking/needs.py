@@ -1,8 +1,10 @@
-"""Decide what each live diary needs now: recommends, comments or a cross-post.
+"""What each live diary needs now, one diary at a time: recommends, comments, cross-posts.
 
 Pure on purpose (numbers and ``now`` in, scored needs with a reason out) so the dashboard,
-the digest and the tests share one model without a database or a clock. The model itself is
-explained, with a worked example, in docs/ranking.md.
+the digest and the tests share one model without a database or a clock. The board's
+recommend decisions (who pushes what, act/protect/watch) are made over the whole site in
+app.ranking.board; this module scores diaries and keeps the comment and cross-post needs.
+The model is explained, with a worked example, in docs/ranking.md.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from app.ranking.curves import Curve
 from app.text import plural
 
 NeedKind = Literal["recommend", "comment", "crosspost"]
@@ -30,7 +33,6 @@ COMMENT_TARGET_AGE_HOURS = 2.0
 COMMENT_WINDOW_HOURS = 6.0
 ACTION_DAMPING = 0.3
 KIND_WEIGHTS: Mapping[str, float] = {"recommend": 1.0, "crosspost": 0.7, "comment": 0.5}
-MIN_HALF_LIFE_HOURS = 1 / 60
 # Caps keep the float maths finite whatever a broken scrape or a typo in settings sends.
 MAX_COUNT = 10**9
 MAX_TOPIC = 1000.0
@@ -49,12 +51,18 @@ class SiteSettings:
     crosspost_window_hours: float = 48.0
     rec_window_hours: float = 24.0
     enabled: bool = True
+    # The site's aging rule; None means exponential with half_life_hours.
+    curve: Curve | None = None
+
+    @property
+    def aging(self) -> Curve:
+        return self.curve or Curve.exponential(self.half_life_hours)
 
 
 @dataclass(frozen=True)
 class Observation:
     at: datetime
-    recommends: int | None  # None: not found on the page at that read (unknown)
+    recommends: int | None  # None: the poll could not read it (unknown is not zero)
     comments: int | None
 
 
@@ -94,8 +102,14 @@ class RankedDiary:
 class _Series:
     score: float
     pace: float
-    comments: int | None  # None: no read found a comment count
-    recs_known: bool = True
+    comments: int | None  # None: no read found a comment count (unknown is not zero)
+    # Hours since the newest poll that read the recommend count; None if none ever did.
+    read_hours_ago: float | None = None
+    recommends: int = 0
+
+    @property
+    def known(self) -> bool:
+        return self.read_hours_ago is not None
 
 
 def _utc(dt: datetime) -> datetime:
@@ -127,44 +141,47 @@ def _fmt_rate(per_hour: float) -> str:
 def _series(
     observations: Iterable[Observation],
     now: datetime,
-    half_life_hours: float,
+    curve: Curve | float,
     published_at: datetime | None = None,
 ) -> _Series:
     """One pass over the polls: aged score, current pace and comment count."""
-    half_life = half_life_hours if half_life_hours > MIN_HALF_LIFE_HOURS else MIN_HALF_LIFE_HOURS
-    rate = math.log(2) / half_life
+    if not isinstance(observations, list | tuple):
+        observations = tuple(observations)  # read twice below
+    if not isinstance(curve, Curve):
+        curve = Curve.exponential(curve)
+    fast = curve.kind == "exp"
+    rate = curve.rate
     # Times are hours relative to now; polls from the future (clock skew) count as taken now.
     # This loop runs for every poll of every live diary on each page view, hence the inlining.
     published = None if published_at is None else min(-_hours(now, _utc(published_at)), 0.0)
+    # Polls that could not read the recs (None) say nothing about them: skipped, as unknown.
     points = sorted(
         ((o.at if o.at.tzinfo else o.at.replace(tzinfo=UTC)) - now, o.recommends, o.comments)
-        for o in observations
+        for o in observations if o.recommends is not None
     )
+    known_comments = [c for o in observations if (c := o.comments) is not None and c >= 0]
+    comments = min(max(known_comments), MAX_COUNT) if known_comments else None
     if not points:
-        return _Series(0.0, 0.0, None, recs_known=False)
+        return _Series(0.0, 0.0, comments)
     first_t = min(points[0][0].total_seconds() / 3600.0, 0.0)
     last_t = min(points[-1][0].total_seconds() / 3600.0, 0.0)
     # Pace is measured from the newest poll at least an hour before the last (else the first).
     ref_t, ref_total = first_t, 0
-    score, top_recs, top_comments = 0.0, 0, 0
-    recs_known = any(p[1] is not None for p in points)
-    comments_known = any(p[2] is not None for p in points)
-    for delta, recs, comments in points:
-        # Unknown counts (None) neither add nor subtract: they are not zero.
-        recs = -1 if recs is None else recs
-        comments = -1 if comments is None else comments
+    score, top_recs = 0.0, 0
+    for delta, recs, _comments in points:
         t = min(delta.total_seconds() / 3600.0, 0.0)
         # Counts only go up on the sites; a drop is scrape noise, so recs are the running max
         # (negative counts never beat it) and a later recovery is not counted twice.
         if recs > top_recs and top_recs < MAX_COUNT:
             recs = min(recs, MAX_COUNT)
-            weight = math.exp(rate * t)
             if t == first_t and published is not None and published < t:
-                weight *= _spread(rate * (t - published))
+                # Recs present at the first poll arrived some time since publication: spread
+                # them evenly, else a diary first polled late would look brand new.
+                weight = curve.mean_weight(-t, -published)
+            else:
+                weight = math.exp(rate * t) if fast else curve.weight(-t)
             score += (recs - top_recs) * weight
             top_recs = recs
-        if comments > top_comments:
-            top_comments = min(comments, MAX_COUNT)
         if t <= last_t - PACE_WINDOW_HOURS or t == first_t:
             ref_t, ref_total = t, top_recs
     if ref_t >= last_t and published is not None and published < last_t:
@@ -173,22 +190,17 @@ def _series(
     pace = 0.0
     if ref_t < last_t:
         pace = (top_recs - ref_total) / max(last_t - ref_t, MIN_PACE_SPAN_HOURS)
-    return _Series(score, pace, top_comments if comments_known else None, recs_known)
-
-
-def _spread(x: float) -> float:
-    # Mean of exp(-u) over [0, x], the weight of recs spread evenly since publication: else a
-    # diary first polled late (or older than the caller's 48 h of polls) would look brand new.
-    return -math.expm1(-x) / x if x > 1e-9 else 1.0
+    return _Series(score, pace, comments, -last_t, top_recs)
 
 
 def aged_score(
     observations: Iterable[Observation],
     now: datetime,
-    half_life_hours: float,
+    half_life_hours: float | Curve,
     published_at: datetime | None = None,
 ) -> float:
-    """Recent-recommend score: each rec weighs 0.5 ** (age_hours / half_life_hours).
+    """Recent-recommend score: each rec weighs 0.5 ** (age_hours / half_life_hours), or
+    what the given ``Curve`` says.
 
     Recs gained between two polls are dated at the later poll. Recs already present at the
     first poll are spread evenly from ``published_at`` to that poll, or dated at the poll
@@ -220,8 +232,8 @@ def entry_bar(
 
 
 def _rec_need(series: _Series, bar: float, age: float, site: SiteSettings) -> Need | None:
-    if not series.recs_known:
-        return None  # no recommend need from counts we could not read
+    if not series.known:
+        return None  # no recommend need from counts no read found (unknown is not zero)
     window = _clamp(site.rec_window_hours, MAX_HOURS)
     target = bar * (1 + REC_MARGIN)
     if age >= window or series.score >= target:
@@ -330,7 +342,7 @@ def assess(
     """
     now = _utc(now)
     bar = _clamp(site.fallback_threshold if bar is None else bar, MAX_BAR)
-    series = _series(diary.observations, now, site.half_life_hours, diary.published_at)
+    series = _series(diary.observations, now, site.aging, diary.published_at)
     return _assess(diary, site, bar, now, tuple(sites), series)
 
 
@@ -355,7 +367,7 @@ def rank(
         site = sites.get(diary.site_slug)
         if site is None or not site.enabled:
             continue
-        series = _series(diary.observations, now, site.half_life_hours, diary.published_at)
+        series = _series(diary.observations, now, site.aging, diary.published_at)
         live.append((diary, site, series))
         scores.setdefault(diary.site_slug, []).append(series.score)
     bars = {}

@@ -1,0 +1,338 @@
+"""The board's whole decision: which diaries the team pushes now, who recommends what.
+
+One pure function, ``plan_board``, over plain values (each diary's polls and publication
+time, the scraped rec lists, who is online with what budget left and until when). Boost
+today, the API, the diary page and bench/ranking.py all call it, so the simulation sees
+exactly what a teammate sees. docs/ranking.md explains the model and its types.
+
+Recommend rows come in three groups:
+* act: the online teammates who have not recommended the diary can lift it onto the list
+  before the next poll (its own pace and the bar's rise from other pushes allowed for);
+* protect: on the list but about to drop off, and the online team can keep it on;
+* watch: farther off (or rising on its own): shown apart, never asking for recs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from app.ranking.bar import STALE_HOURS, Bar, RecList, list_position, site_bar
+from app.ranking.needs import (
+    DiaryInput,
+    RankedDiary,
+    SiteSettings,
+    _assess,
+    _hours,
+    _Series,
+    _series,
+    _utc,
+)
+
+Group = Literal["act", "protect", "watch"]
+
+# How much of its own pace a diary is credited with when judging whether a push can lift
+# it: a push now still counts almost fully when its readers come (tuned in bench/ranking.py).
+REACH_HOURS = 0.75
+# "No help needed" only when its own pace takes it over before the next poll or so.
+ON_ITS_OWN_HOURS = 0.1
+# Aim this many recs above the score to beat: the bar moves while the team works.
+ENTER_MARGIN = 1.0
+# A listed diary less than this many recs above the first one off the list gets protected.
+PROTECT_MARGIN = 2.0
+# Budget left in the last stretch of a shift can go to young diaries, where an early rec
+# counts most. Off: in bench/ranking.py it spent ~27 recs a day for no extra placement.
+SHIFT_END_HOURS = 0.0
+YOUNG_HOURS = 2.0
+
+
+@dataclass(frozen=True)
+class Teammate:
+    user_id: int
+    budget_left: int  # recommends still allowed this hour
+    online_until: datetime | None = None  # end of shift; None: active now, no shift
+    recommended: frozenset[int] = frozenset()  # diaries they already recommended
+    online: bool = True  # False: on the team but away (counts for "the team could")
+
+
+@dataclass(frozen=True)
+class RecRow:
+    diary_id: int
+    site_slug: str
+    group: Group
+    need: int  # recs asked of the team (0: none)
+    helpers: tuple[int, ...]  # user ids asked to recommend it now
+    reason: str
+    score: float
+    bar: float
+    pace: float  # its own recs per hour
+    position: int | None = None  # place on the scraped list
+    team_could: bool = False  # watch rows: the whole team (online or not) could lift it
+
+
+@dataclass(frozen=True)
+class BoardPlan:
+    now: datetime
+    rows: tuple[RecRow, ...]  # act, then protect, then watch
+    others: tuple[RankedDiary, ...]  # comment and cross-post needs, most pressing first
+    bars: Mapping[str, Bar]
+    online: int
+    assignments: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def row(self, diary_id: int) -> RecRow | None:
+        return next((r for r in self.rows if r.diary_id == diary_id), None)
+
+
+@dataclass
+class _Candidate:
+    diary: DiaryInput
+    site: SiteSettings
+    series: _Series
+    age: float
+    pending: int  # team recs logged since the last poll: they count at once
+
+    def projected(self, hours: float = 0.0) -> float:
+        # Its own pace carries it part of the way; a pace read from the last hour fades,
+        # so only the near future is counted on when deciding it needs no help.
+        return self.series.score + self.pending + self.series.pace * hours
+
+
+def plan_board(
+    diaries: Iterable[DiaryInput],
+    sites: Mapping[str, SiteSettings],
+    now: datetime,
+    rec_lists: Mapping[str, RecList] | None = None,
+    team: Sequence[Teammate] = (),
+    team_log: Mapping[int, Sequence[datetime]] | None = None,
+) -> BoardPlan:
+    """Decide the board: recommend rows by group with helpers, and the other needs.
+
+    ``diaries`` are the live diaries, on-topic or not, plus those on a scraped list (they
+    set the bar); ``rec_lists`` maps a site slug to its latest scraped list; ``team`` is
+    everyone on the team, ``online`` or not, with their budget left this hour;
+    ``team_log`` maps a diary to the times teammates logged a recommend on it (those after
+    its last poll, or at the same instant, count at once: a logged recommend moves the row).
+    """
+    now = _utc(now)
+    rec_lists = rec_lists or {}
+    team_log = team_log or {}
+    online = [t for t in team if t.online]
+    by_site: dict[str, list[tuple[DiaryInput, _Series]]] = {}
+    for d in diaries:
+        site = sites.get(d.site_slug)
+        if site is None or not site.enabled:
+            continue
+        by_site.setdefault(d.site_slug, []).append(
+            (d, _series(d.observations, now, site.aging, d.published_at)))
+    bars: dict[str, Bar] = {}
+    candidates: list[_Candidate] = []
+    others: list[RankedDiary] = []
+    sites_tuple = tuple(sites.values())
+    for slug, entries in by_site.items():
+        site = sites[slug]
+        scores = {d.diary_id: s.score for d, s in entries}
+        fresh = {d.diary_id for d, s in entries
+                 if s.known and s.read_hours_ago <= STALE_HOURS}
+        bar = site_bar(scores, fresh, rec_lists.get(slug), site.rec_slots,
+                       site.fallback_threshold, now)
+        bars[slug] = bar
+        for d, s in entries:
+            assessed = _assess(d, site, bar.value, now, sites_tuple, s)
+            kept = tuple(n for n in assessed.needs if n.kind != "recommend")
+            if kept:
+                others.append(_replace_needs(assessed, kept))
+            age = max(_hours(now, _utc(d.published_at)), 0.0)
+            if d.topic_score > 0 and d.diary_id in fresh and age < site.rec_window_hours:
+                last = now - timedelta(hours=s.read_hours_ago)
+                pending = sum(1 for at in team_log.get(d.diary_id, ()) if _utc(at) >= last)
+                candidates.append(_Candidate(d, site, s, age, pending))
+    others.sort(key=lambda r: (-r.priority, r.diary_id))
+    rows = _plan_recs(candidates, bars, rec_lists, team, now)
+    assignments: dict[int, list[int]] = {}
+    for r in rows:
+        for uid in r.helpers:
+            assignments.setdefault(uid, []).append(r.diary_id)
+    return BoardPlan(now, tuple(rows), tuple(others), bars, len(online),
+                     {u: tuple(ids) for u, ids in assignments.items()})
+
+
+def _replace_needs(r: RankedDiary, needs) -> RankedDiary:
+    return RankedDiary(r.diary_id, r.site_slug, r.priority, needs, r.rec_score, r.bar,
+                       r.pace_per_hour)
+
+
+class _Budgets:
+    """Who can still recommend what, as pushes are chosen."""
+
+    def __init__(self, team: Sequence[Teammate]):
+        self.online = [t for t in team if t.online]
+        self.everyone = list(team)
+        self.left = {t.user_id: max(int(t.budget_left), 0) for t in self.online}
+
+    def helpers(self, diary_id: int) -> list[Teammate]:
+        able = [t for t in self.online
+                if self.left[t.user_id] > 0 and diary_id not in t.recommended]
+        # Those with most budget left first: everyone stays useful for the next push.
+        able.sort(key=lambda t: (-self.left[t.user_id], t.user_id))
+        return able
+
+    def could(self, diary_id: int) -> int:
+        return sum(1 for t in self.everyone if diary_id not in t.recommended)
+
+    def take(self, chosen: Iterable[Teammate]) -> tuple[int, ...]:
+        ids = []
+        for t in chosen:
+            self.left[t.user_id] -= 1
+            ids.append(t.user_id)
+        return tuple(ids)
+
+
+def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
+               rec_lists: Mapping[str, RecList], team: Sequence[Teammate],
+               now: datetime) -> list[RecRow]:
+    budgets = _Budgets(team)
+    n_online = len(budgets.online)
+    rows: dict[Group, list[RecRow]] = {"act": [], "protect": [], "watch": []}
+    pushes: dict[str, int] = {}
+    off_list: list[tuple[int, float, _Candidate]] = []
+    for c in candidates:
+        bar = bars[c.diary.site_slug]
+        listed = c.diary.diary_id in bar.on_list or (
+            not bar.ladder and c.series.score >= bar.value > 0)
+        position = list_position(rec_lists.get(c.diary.site_slug), c.diary.diary_id)
+        if listed:
+            row = _protect(c, bar, position, budgets, n_online, now)
+            if row is not None:
+                rows[row.group].append(row)
+            continue
+        gap = bar.value + ENTER_MARGIN - c.projected(REACH_HOURS)
+        off_list.append((math.ceil(gap), -c.series.score, c))
+    # Cheapest gap first: a rec where it tips a diary over is worth more than ten where not.
+    off_list.sort(key=lambda x: (x[0], x[1], x[2].diary.diary_id))
+    for first_gap, _, c in off_list:
+        slug = c.diary.site_slug
+        bar = bars[slug]
+        pace = c.series.pace
+        if bar.value + ENTER_MARGIN <= c.projected(ON_ITS_OWN_HOURS):
+            rows["watch"].append(_row(c, "watch", 0, (), bar, (
+                f"gaining {_rate(pace)} recs an hour on its own: no help needed"
+                if pace >= 1 else "close to the list on its own: no help needed")))
+            continue
+        target = bar.after_pushes(pushes.get(slug, 0), c.site.rec_slots)
+        need = None
+        if target is not None:
+            need = max(1, math.ceil(target + ENTER_MARGIN - c.projected(REACH_HOURS)))
+        helpers = budgets.helpers(c.diary.diary_id) if need is not None else []
+        if need is not None and need <= len(helpers):
+            # Ask for what crosses now, if there are hands for it: momentum may fade.
+            now_need = math.ceil(target + ENTER_MARGIN - c.projected(ON_ITS_OWN_HOURS))
+            need = min(len(helpers), max(need, now_need))
+            chosen = budgets.take(helpers[:need])
+            pushes[slug] = pushes.get(slug, 0) + 1
+            rows["act"].append(_row(c, "act", need, chosen, bar, (
+                f"needs about {_recs(need)} in the next {_minutes(REACH_HOURS)} "
+                f"to reach the list — {_online(n_online)}")))
+            continue
+        shown = need if need is not None else first_gap
+        rows["watch"].append(_row(c, "watch", shown, (), bar,
+                                  f"needs ~{shown} more; {_online(n_online, short=True)}",
+                                  team_could=shown <= budgets.could(c.diary.diary_id)))
+    _spend_before_shift_end(off_list, budgets, bars, rows, now, n_online)
+    for group in rows.values():
+        group.sort(key=lambda r: (r.need, -r.score, r.diary_id) if r.group != "watch"
+                   else (r.need == 0, r.need, -r.score, r.diary_id))
+    return rows["act"] + rows["protect"] + rows["watch"]
+
+
+def _protect(c: _Candidate, bar: Bar, position: int | None, budgets: _Budgets,
+             n_online: int, now: datetime) -> RecRow | None:
+    """A listed diary sitting near the first one off the list: top it up if we can."""
+    # Threatened by the best diary we see off the list, or, at the bottom of the list, by
+    # the ones we do not see (off-topic diaries we do not poll) climbing past the bar.
+    threat = max(bar.first_off, bar.value if c.series.score <= bar.value + 1e-9 else 0.0)
+    margin = c.projected(ON_ITS_OWN_HOURS) - threat
+    if margin >= PROTECT_MARGIN or threat <= 0:
+        return None  # clear of the bar: leave it alone
+    need = max(1, math.ceil(PROTECT_MARGIN - margin))
+    helpers = budgets.helpers(c.diary.diary_id)
+    where = f"#{position} of {c.site.rec_slots} on the rec list" if position else "on the rec list"
+    drops = _minutes_to_drop(c, threat)
+    if need > len(helpers):
+        return _row(c, "watch", need, (), bar,
+                    f"{where}, may drop off in about {_minutes(drops)}; needs ~{need} more, "
+                    f"{_online(n_online, short=True)}", position=position)
+    return _row(c, "protect", need, budgets.take(helpers[:need]), bar, (
+        f"{where}, drops off in about {_minutes(drops)} unless it gets {_recs(need)} — "
+        f"{_online(n_online, verb='are')}"), position=position)
+
+
+def _spend_before_shift_end(off_list, budgets: _Budgets, bars, rows, now, n_online) -> None:
+    """Budget not spent by the end of a shift is lost: give it to the young diaries nearest
+    the bar, where an early rec still counts fully when their peak comes."""
+    leaving = [t for t in budgets.online if t.online_until is not None
+               and _hours(_utc(t.online_until), now) <= SHIFT_END_HOURS
+               and budgets.left[t.user_id] > 0]
+    if not leaving:
+        return
+    acting = {r.diary_id for r in rows["act"]}
+    young = [c for gap, _, c in off_list if gap > 0 and c.age < YOUNG_HOURS]
+    extra: dict[int, list[int]] = {}
+    for t in leaving:
+        for c in young:
+            if budgets.left[t.user_id] <= 0:
+                break
+            if c.diary.diary_id not in t.recommended:
+                budgets.take([t])
+                extra.setdefault(c.diary.diary_id, []).append(t.user_id)
+    by_id = {c.diary.diary_id: c for c in young}
+    for diary_id, helpers in extra.items():
+        c = by_id[diary_id]
+        rows["watch"] = [r for r in rows["watch"] if r.diary_id != diary_id]
+        if diary_id in acting:
+            continue
+        rows["act"].append(_row(c, "act", len(helpers), tuple(helpers),
+                                bars[c.diary.site_slug],
+                                "young and among the nearest to the list: a rec now counts "
+                                "fully when its readers come — your shift is ending"))
+
+
+def _row(c: _Candidate, group: Group, need: int, helpers: tuple[int, ...], bar: Bar,
+         reason: str, position: int | None = None, team_could: bool = False) -> RecRow:
+    return RecRow(c.diary.diary_id, c.diary.site_slug, group, need, helpers, reason,
+                  c.series.score + c.pending, bar.value, c.series.pace, position, team_could)
+
+
+def _minutes_to_drop(c: _Candidate, first_off: float) -> float:
+    """Hours until the diary's score, aging and gaining at its pace, falls to ``first_off``."""
+    curve = c.site.aging
+    for step in range(1, 73):
+        h = step / 12
+        later = c.series.score * curve.weight(h) + c.series.pace * h
+        if later < first_off:
+            return h
+    return 6.0
+
+
+def _recs(n: int) -> str:
+    return f"{n} more rec" if n == 1 else f"{n} more recs"
+
+
+def _rate(per_hour: float) -> str:
+    return str(int(per_hour + 0.5))
+
+
+def _minutes(hours: float) -> str:
+    minutes = max(5, int(round(hours * 60 / 5)) * 5)
+    return f"{minutes} min" if minutes < 90 else f"{minutes / 60:.0f} h"
+
+
+def _online(n: int, short: bool = False, verb: str = "") -> str:
+    if n == 0:
+        return "nobody on the team is online"
+    if short:
+        return f"{n} of you online"
+    verb = verb or ("is" if n == 1 else "")
+    return f"{n} of you {verb} online".replace("  ", " ")
