@@ -78,6 +78,16 @@
       });
       refreshAges();
     }
+    // Done and hidden rows fold away below the list; the open <details> stay open.
+    const folded = document.getElementById("board-folded");
+    if (folded && typeof data.folded === "string" && !folded.contains(document.activeElement)) {
+      const open = new Set([...folded.querySelectorAll("details[open]")].map((d) => d.className));
+      const fresh = element(data.folded);
+      for (const details of fresh.querySelectorAll("details")) {
+        if (open.has(details.className)) details.open = true;
+      }
+      folded.replaceWith(fresh);
+    }
     const empty = document.getElementById("board-empty");
     if (empty) empty.hidden = data.rows.length > 0;
   }

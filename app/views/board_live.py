@@ -13,8 +13,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import get_db
 from app.errors import ValidationError
-from app.services import board_live
-from app.services import boost as boost_service
+from app.services import board_live, board_marks
 from app.views import boost as boost_views
 
 bp = Blueprint("board_live", __name__)
@@ -43,20 +42,23 @@ def _iso(value):
 def live():
     now = clock.now()
     site, need = request.args.get("site") or None, request.args.get("need") or None
-    etag = board_live.board_etag(get_db(), current_user.id, site, need, now)
+    # The teammate's own marks (hide, snooze, undo) change their board too.
+    etag = (board_live.board_etag(get_db(), current_user.id, site, need, now)
+            + board_marks.fingerprint(get_db(), current_user.id, now))
     if request.if_none_match.contains(etag):
         return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "no-cache, private"}
     try:
-        page = boost_service.boost_list(get_db(), current_user, now, site=site, need=need)
+        page, board = board_marks.my_board(get_db(), current_user, now, site=site, need=need)
     except ValidationError as err:
         return jsonify(error="ValidationError", message=err.message), 400
     status = status_for_page()
     back = request.args.get("back") or "/boost/"
     rows = [{"id": row.diary_id,
-             "html": render_template("boost/_row.html", row=row, back=back)}
+             "html": render_template("boost/_board_row.html", row=row, back=back, board=board)}
             for row in page.rows]
     body = jsonify(
-        rows=rows, now=_iso(now), empty=status.empty_reason if not rows else None,
+        rows=rows, folded=render_template("boost/_folded.html", board=board, back=back),
+        now=_iso(now), empty=status.empty_reason if not rows else None,
         problems=list(status.problems),
         sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])
     body.headers["ETag"] = f'"{etag}"'
