@@ -1,6 +1,7 @@
 """diaryboost's data model. Importable without Flask: the scheduler process uses it too."""
 
 from models.base import Base, UTCDateTime, utcnow
+from models.board import MARK_KINDS, BoardMark
 from models.db import make_engine, make_session_factory
 from models.diaries import RULE_FIELDS, Diary, DiaryMetric, TopicRule
 from models.digest import DigestDelivery, DigestRun
@@ -16,5 +17,5 @@ __all__ = [
     "Feed", "Lease",
     "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
-    "FeedEntryState",
+    "FeedEntryState", "BoardMark", "MARK_KINDS",
 ]

@@ -10,6 +10,7 @@
   if (!list) return;
   let etag = null;
   let busy = false;
+  let last = null; // the last answer, while a focused row still waits to leave
 
   function ageText(iso) {
     if (!iso) return "never read yet";
@@ -59,9 +60,30 @@
       if (anchor !== node) list.insertBefore(node, anchor);
       previous = node;
     }
+    let kept = false;
     for (const [id, node] of current) {
-      if (!wanted.has(id) && !node.contains(focused)) node.remove();
+      if (wanted.has(id)) continue;
+      // A row that holds the focus (its "Logged" notice, say) leaves on a later poll.
+      if (node.contains(focused)) kept = true;
+      else node.remove();
     }
+    return kept;
+  }
+
+  // Done and hidden rows fold away below the list; the open <details> stay open.
+  function applyFolded(html) {
+    const folded = document.getElementById("board-folded");
+    if (!folded || typeof html !== "string" || folded.contains(document.activeElement)) return;
+    const open = new Set([...folded.querySelectorAll("details[open]")].map((d) => d.className));
+    const fresh = element(html);
+    for (const details of fresh.querySelectorAll("details")) {
+      if (open.has(details.className)) details.open = true;
+    }
+    // A row still kept in the list (focused) is not drawn twice.
+    for (const li of fresh.querySelectorAll("li[id]")) {
+      if (list.querySelector(`#${CSS.escape(li.id)}`)) li.remove();
+    }
+    folded.replaceWith(fresh);
   }
 
   function applyStatus(data) {
@@ -101,9 +123,14 @@
       if (response.status === 200) {
         etag = response.headers.get("ETag");
         const data = await response.json();
-        applyRows(data.rows);
+        last = applyRows(data.rows) ? data : null;
+        applyFolded(data.folded);
         applyStatus(data);
       } else {
+        if (last && !applyRows(last.rows)) {
+          applyFolded(last.folded);
+          last = null;
+        }
         refreshAges();
       }
     } catch (_err) {

@@ -13,8 +13,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import get_db
 from app.errors import ValidationError
-from app.services import board_live
-from app.services import boost as boost_service
+from app.services import board_live, board_marks
 from app.views import boost as boost_views
 
 bp = Blueprint("board_live", __name__)
@@ -43,11 +42,13 @@ def _iso(value):
 def live():
     now = clock.now()
     site, need = request.args.get("site") or None, request.args.get("need") or None
-    etag = board_live.board_etag(get_db(), current_user.id, site, need, now)
+    # The teammate's own marks (hide, snooze, undo) change their board too.
+    etag = (board_live.board_etag(get_db(), current_user.id, site, need, now)
+            + board_marks.fingerprint(get_db(), current_user.id, now))
     if request.if_none_match.contains(etag):
         return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "no-cache, private"}
     try:
-        page = boost_service.boost_list(get_db(), current_user, now, site=site, need=need)
+        page, board = board_marks.my_board(get_db(), current_user, now, site=site, need=need)
     except ValidationError as err:
         return jsonify(error="ValidationError", message=err.message), 400
     status = status_for_page()
@@ -58,10 +59,12 @@ def live():
         rows.append({"key": f"group-{key}", "html": render_template(
             "boost/_group_heading.html", key=key, title=title)})
         rows.extend({"key": f"diary-{row.diary_id}", "id": row.diary_id,
-                     "html": render_template("boost/_row.html", row=row, back=back)}
+                     "html": render_template("boost/_board_row.html", row=row, back=back,
+                                             board=board)}
                     for row in group_rows)
     body = jsonify(
-        rows=rows, online=page.online, now=_iso(now),
+        rows=rows, folded=render_template("boost/_folded.html", board=board, back=back),
+        online=page.online, now=_iso(now),
         empty=status.empty_reason if not page.rows else None,
         problems=list(status.problems),
         sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])

@@ -10,8 +10,8 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import commit, get_db
 from app.errors import Conflict, DomainError, ValidationError
+from app.services import board_marks, charts, presence, scrape_health
 from app.services import boost as boost_service
-from app.services import charts, presence, scrape_health
 from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.templating import localtime, viewer_zone
 
@@ -36,9 +36,9 @@ def _safe_back(target: str | None, default: str) -> str:
 @login_required
 def today():
     try:
-        page = boost_service.boost_list(get_db(), current_user, clock.now(),
-                                        site=request.args.get("site"),
-                                        need=request.args.get("need"))
+        page, board = board_marks.my_board(get_db(), current_user, clock.now(),
+                                           site=request.args.get("site"),
+                                           need=request.args.get("need"))
     except ValidationError as err:
         # A bad filter (an old bookmark, a typo) shows the whole list and says why.
         flash(f"{err.message}. Showing every site and need instead.", "error")
@@ -47,7 +47,7 @@ def today():
     alerts = scrape_health.site_alerts(get_db(), clock.now())
     return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"),
                            scrape_alerts=alerts, stale_sites={a.site_id for a in alerts},
-                           zone=viewer_zone())
+                           board=board, zone=viewer_zone())
 
 
 @bp.route("/boost/presence", methods=["POST"])

@@ -1,0 +1,31 @@
+"""One teammate's own marks on Boost today rows: "not for me" (dismiss) and "later"
+(snooze). Per user, so hiding a row never hides it from the rest of the team."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+MARK_KINDS = ("dismiss", "snooze")
+
+
+class BoardMark(Base):
+    __tablename__ = "board_marks"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {MARK_KINDS!r}", name="kind"),
+        # A snooze without an end would be a dismiss that says it is not one.
+        CheckConstraint("kind = 'dismiss' OR until IS NOT NULL", name="snooze_has_until"),
+    )
+
+    # One mark per teammate and diary: a new choice replaces the old one.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    until: Mapped[datetime | None]  # a snooze's end; None for a dismiss
+    created_at: Mapped[datetime]
