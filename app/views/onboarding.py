@@ -7,7 +7,17 @@ copy instead of an error.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -58,6 +68,21 @@ def _send(mail) -> str | None:
     return None if error is None else str(error)
 
 
+@bp.after_request
+def _no_store(response):
+    # These pages carry set-up tokens and one-time password links (the admin's link to
+    # copy among them): never kept in a cache or the browser's history on disk.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _fresh_session() -> None:
+    """A password was just set from a link: the browser starts over, as at log-in. Whoever
+    was logged in here is out (the log-in page would otherwise bounce to their home) and
+    the CSRF token planted before (fixation) is dropped."""
+    session.clear()
+
+
 # Until the first user exists the log-in page is a dead end: it says where to go.
 # Checked on the log-in page only, and never again in this process once users exist.
 _HAS_USERS = "diaryboost.onboarding.has_users"
@@ -89,6 +114,7 @@ def setup():
                 display_name=form.display_name.data, password=form.password.data,
                 confirm=form.confirm.data, timezone=_config().TIMEZONE)
             commit()
+            _fresh_session()
             flash(f"Welcome! {user.email} is the first admin. Log in, then invite your "
                   "teammates from Users.", "success")
             return redirect(url_for("auth.login"))
@@ -119,6 +145,7 @@ def set_password(purpose: str, token: str):
             invites.use_link(db, _config().SECRET_KEY, purpose, token, form.password.data,
                              form.confirm.data, now)
             commit()
+            _fresh_session()
             flash("Your password is set. Log in with it now.", "success")
             return redirect(url_for("auth.login"))
         except DomainError as err:
