@@ -10,7 +10,14 @@ from app.services import invites
 from tests.conftest import TEST_SECRET, csrf_from, make_config
 from tests.factories import T0
 from tests.smtp import free_port
-from tests.web.test_onboarding import NEW_PASSWORD, _choose_password, _invite, _log_in, _pin
+from tests.web.test_onboarding import (  # noqa: F401 - mail_app is a fixture
+    NEW_PASSWORD,
+    _choose_password,
+    _invite,
+    _log_in,
+    _pin,
+    mail_app,
+)
 
 
 def _reset_path(user) -> str:
@@ -76,3 +83,27 @@ def test_setup_starts_a_fresh_session(client, db_session):
                                        "token": token, "csrf_token": planted})
     assert done.status_code == 302
     assert csrf_from(client.get("/login").get_data(as_text=True)) != planted
+
+
+def _ask_reset(client, email, address):
+    page = client.get("/forgot", environ_base={"REMOTE_ADDR": address})
+    return client.post("/forgot", data={"email": email,
+                                        "csrf_token": csrf_from(page.get_data(as_text=True))},
+                       environ_base={"REMOTE_ADDR": address}, follow_redirects=True)
+
+
+def test_reset_requests_from_many_addresses_cannot_flood_an_inbox(
+        mail_app, make_user, smtp_server):  # noqa: F811 - the imported fixture
+    inbox, _ = smtp_server
+    make_user(email="dee@example.org")
+    client = mail_app.test_client()
+    answers = [_ask_reset(client, "dee@example.org", f"198.51.100.{n}") for n in range(1, 7)]
+    # Every asker gets the same answer (it tells nobody who has an account)...
+    assert all("If that address has an account" in a.get_data(as_text=True) for a in answers)
+    # ...but the account's inbox gets three links an hour, however many addresses ask.
+    assert len(inbox.to("dee@example.org")) == 3
+
+
+def test_guessing_the_setup_token_is_rate_limited(client):
+    answers = [client.get(f"/setup?token=guess{n}").status_code for n in range(21)]
+    assert answers[:20] == [200] * 20 and answers[20] == 429
