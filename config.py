@@ -79,7 +79,7 @@ def _zone(env, name, default):
     raw = env.get(name) or default
     try:
         ZoneInfo(raw)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America", a directory
         raise ConfigError(f"{name} must be an IANA time zone such as America/Los_Angeles, "
                           f"got {raw!r}") from None
     return raw

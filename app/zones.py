@@ -11,7 +11,20 @@ from __future__ import annotations
 from datetime import datetime
 from functools import cache
 from importlib import resources
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+# ZoneInfo reads a file named after the zone: a directory ("America") or an over-long
+# name fails with an OSError, not only ZoneInfoNotFoundError/ValueError.
+BAD_ZONE_ERRORS = (ZoneInfoNotFoundError, ValueError, OSError)
+
+
+def zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone called ``name``, or None when there is no such zone."""
+    try:
+        return ZoneInfo(name)
+    except BAD_ZONE_ERRORS:
+        return None
+
 
 # Most of the team lives here; Arizona and Hawaii keep standard time all year.
 COMMON_US = (

@@ -26,6 +26,7 @@ from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from scrapers.deadline import deadline as deadline_scope
 from scrapers.guard import AddressRefused, GuardedAdapter, check_url, find_refusal
+from scrapers.hosts import on_hosts
 from scrapers.types import FetchResult, FetchSettings
 
 log = logging.getLogger(__name__)
@@ -167,12 +168,15 @@ class Fetcher:
                                                      self.settings.host_min_gap)
             return gate
 
-    def fetch(self, url: str, *, etag: str | None = None,
-              last_modified: str | None = None) -> FetchResult:
-        """GET ``url`` (conditionally when validators are given). Never raises."""
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+              hosts: frozenset[str] | None = None) -> FetchResult:
+        """GET ``url`` (conditionally when validators are given). Never raises.
+
+        With ``hosts``, no request leaves them: a redirect to another host is an error,
+        not followed (a diary page must not send the poller anywhere it likes)."""
         began = time.monotonic()
         try:
-            return self._fetch(url, etag, last_modified, began)
+            return self._fetch(url, etag, last_modified, began, hosts)
         except Exception as exc:  # noqa: BLE001 - the contract is "errors are values"
             log.exception("unexpected fetch failure", extra={"url": url})
             return FetchResult(requested_url=url, url=url, status=None,
@@ -180,7 +184,7 @@ class Fetcher:
                                elapsed=time.monotonic() - began)
 
     def _fetch(self, url: str, etag: str | None, last_modified: str | None,
-               began: float) -> FetchResult:
+               began: float, hosts: frozenset[str] | None) -> FetchResult:
         s = self.settings
         headers = {}
         if etag:
@@ -201,6 +205,9 @@ class Fetcher:
                 check_url(current, s.private_allowlist)
             except AddressRefused as err:
                 return fail(err.message)
+            if hosts is not None and not on_hosts(current, hosts):
+                return fail(f"not fetched: {current} is off the site's hosts"
+                            + (" (a redirect)" if hops else ""))
             gate = self._gate(current)
             wait = gate.held_for()
             if wait > 0:

@@ -393,13 +393,9 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
             log.info("counts for diary %s not read: its link is not on its site's hosts",
                      target.id, extra={"diary_id": target.id})
             return target.id, target.site_id, None
-        result = fetcher.fetch(target.url)
+        result = fetcher.fetch(target.url, hosts=hosts)  # redirects stay home too
         if not result.ok or not result.body:
             log.info("counts for diary %s not read: %s", target.id, result.error,
-                     extra={"diary_id": target.id})
-            return target.id, target.site_id, None
-        if not on_hosts(result.url, hosts):
-            log.info("counts for diary %s not read: redirected off its site", target.id,
                      extra={"diary_id": target.id})
             return target.id, target.site_id, None
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import click
 
@@ -11,6 +10,7 @@ from app.cli import Env, cli, pass_env
 from app.services import shifts as svc
 from app.services.shift_mail import send_due_reminders
 from app.text import plural
+from app.zones import zone_named
 
 
 @cli.group("shifts")
@@ -40,10 +40,9 @@ _now_option = click.option("--now", "now_text", default=None, hidden=True)
 @pass_env
 def shifts_list(env: Env, week: bool, tz: str | None, now_text: str | None) -> None:
     """Upcoming shifts with who is on and how many places are open, in local time."""
-    try:
-        zone = ZoneInfo(tz or env.config.TIMEZONE)
-    except (ValueError, KeyError):
-        raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--timezone") from None
+    zone = zone_named(tz or env.config.TIMEZONE)
+    if zone is None:
+        raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--timezone")
     now = _now(now_text)
     end = now + timedelta(days=7 if week else 1)
     with env.sessions() as session:

@@ -148,12 +148,17 @@ def setup_token(secret_key: str) -> str:
     return hmac.new(secret_key.encode(), _SETUP_CONTEXT, hashlib.sha256).hexdigest()[:32]
 
 
+def setup_token_ok(secret_key: str, token: str | None) -> bool:
+    # Constant time: the page answers differently for a right token.
+    return hmac.compare_digest((token or "").encode(), setup_token(secret_key).encode())
+
+
 def create_first_admin(session: Session, secret_key: str, *, token: str, email: str,
                        display_name: str, password: str, confirm: str, timezone: str) -> User:
     """The one-time set-up: only while there are no users, only with the console's token."""
     if not setup_needed(session):
         raise NotFound("Set-up is done: this installation already has users. Log in.")
-    if not hmac.compare_digest((token or "").encode(), setup_token(secret_key).encode()):
+    if not setup_token_ok(secret_key, token):
         raise PermissionDenied("That set-up link is not right: open the exact link printed "
                                "on the console where diaryboost was started.")
     if password != confirm:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.auth_tools import burn_verify, hash_password, new_token, token_digest, verify_password
 from app.errors import Conflict, NotFound, ValidationError
 from app.validation import one_line
+from app.zones import zone_named
 from models import ROLES, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -31,11 +31,10 @@ def check_password_strength(password: str) -> None:
 
 
 def check_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"Unknown time zone {name!r}; use a name such as "
-                              "America/Los_Angeles") from None
+    if zone_named(name) is None:
+        shown = name if len(name) <= 60 else name[:60] + "…"
+        raise ValidationError(f"Unknown time zone {shown!r}; use a name such as "
+                              "America/Los_Angeles")
     return name
 
 

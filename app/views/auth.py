@@ -42,7 +42,7 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _throttle() -> throttle.LoginThrottle:
+def login_throttle() -> throttle.LoginThrottle:
     return current_app.extensions["diaryboost.login_throttle"]
 
 
@@ -81,7 +81,7 @@ def login():
         return render_template("auth/login.html", form=form)
     email, client = form.email.data.strip().lower(), request.remote_addr or "unknown"
     now = clock.now().timestamp()
-    wait = _throttle().wait(email, client, now, known_device=_known_device(email))
+    wait = login_throttle().wait(email, client, now, known_device=_known_device(email))
     if wait > 0:
         seconds = max(1, round(wait))
         flash(f"Too many attempts for this account from here. Wait {seconds} seconds and "
@@ -90,11 +90,11 @@ def login():
                 {"Retry-After": str(seconds)})
     user = user_service.authenticate(get_db(), email, form.password.data, clock.now())
     if user is None:
-        _throttle().failed(email, client, now)
+        login_throttle().failed(email, client, now)
         flash("Wrong email or password.", "error")
         return render_template("auth/login.html", form=form), 401
     commit()
-    _throttle().succeeded(email, client)
+    login_throttle().succeeded(email, client)
     start_session(user)
     return _remember_device(redirect(_safe_next(request.args.get("next"))), email)
 

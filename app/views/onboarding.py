@@ -7,13 +7,25 @@ copy instead of an error.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from limits import parse as parse_limit
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app import clock
+from app import login_throttle as throttle
 from app.auth_tools import role_required
 from app.db import commit, get_db
 from app.errors import DomainError
@@ -58,6 +70,21 @@ def _send(mail) -> str | None:
     return None if error is None else str(error)
 
 
+@bp.after_request
+def _no_store(response):
+    # These pages carry set-up tokens and one-time password links (the admin's link to
+    # copy among them): never kept in a cache or the browser's history on disk.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _fresh_session() -> None:
+    """A password was just set from a link: the browser starts over, as at log-in. Whoever
+    was logged in here is out (the log-in page would otherwise bounce to their home) and
+    the CSRF token planted before (fixation) is dropped."""
+    session.clear()
+
+
 # Until the first user exists the log-in page is a dead end: it says where to go.
 # Checked on the log-in page only, and never again in this process once users exist.
 _HAS_USERS = "diaryboost.onboarding.has_users"
@@ -74,7 +101,7 @@ def _first_run():
 
 
 @bp.route("/setup", methods=["GET", "POST"])
-@limiter.limit("20 per 10 minutes", methods=["POST"])
+@limiter.limit("20 per 10 minutes")  # GET too: the page tells whether a token is right
 def setup():
     db = get_db()
     if not invites.setup_needed(db):
@@ -89,6 +116,7 @@ def setup():
                 display_name=form.display_name.data, password=form.password.data,
                 confirm=form.confirm.data, timezone=_config().TIMEZONE)
             commit()
+            _fresh_session()
             flash(f"Welcome! {user.email} is the first admin. Log in, then invite your "
                   "teammates from Users.", "success")
             return redirect(url_for("auth.login"))
@@ -98,7 +126,7 @@ def setup():
             status = err.status
     elif request.method == "POST":
         status = 400
-    token_ok = invites.setup_token(_config().SECRET_KEY) == token
+    token_ok = invites.setup_token_ok(_config().SECRET_KEY, token)
     return render_template("onboarding/setup.html", form=form, token=token,
                            token_ok=token_ok), status
 
@@ -119,6 +147,7 @@ def set_password(purpose: str, token: str):
             invites.use_link(db, _config().SECRET_KEY, purpose, token, form.password.data,
                              form.confirm.data, now)
             commit()
+            _fresh_session()
             flash("Your password is set. Log in with it now.", "success")
             return redirect(url_for("auth.login"))
         except DomainError as err:
@@ -131,13 +160,27 @@ def set_password(purpose: str, token: str):
                            purpose=purpose), status
 
 
+# The route's limit is per client address; a victim's inbox needs one per account too,
+# whoever asks and from however many addresses. Past it the answer is the same (it must
+# not tell who has an account) and no mail goes; the links already sent still work.
+RESET_MAILS_PER_ACCOUNT = parse_limit("3 per hour")
+
+
+def _reset_mail_allowed(user) -> bool:
+    return limiter.limiter.hit(RESET_MAILS_PER_ACCOUNT, "reset-mail",
+                               throttle.account_key(user.email))
+
+
 @bp.route("/forgot", methods=["GET", "POST"])
 @limiter.limit("5 per 15 minutes", methods=["POST"])
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
         user = invites.active_user_by_email(get_db(), form.email.data)
-        if user is not None:
+        if user is not None and not _reset_mail_allowed(user):
+            current_app.logger.warning("reset mail not sent: too many for this account",
+                                       extra={"user_id": user.id})
+        elif user is not None:
             link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
                                      clock.now())
             error = _send(invites.link_mail(link))

@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import commit, get_db
 from app.digest import tokens as digest_tokens
-from app.errors import DomainError
+from app.errors import DomainError, PermissionDenied
 from app.services import profile as profile_service
 from app.services import users as user_service
-from app.views.auth import start_session
+from app.views.auth import login_throttle, start_session
 from app.zones import zone_choices
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -57,11 +57,22 @@ def preferences():
 @bp.route("/password", methods=["POST"])
 @login_required
 def password():
+    # The current password is a log-in by another door: a stolen session must not get
+    # unlimited guesses at it, so wrong ones count (and wait) as failed log-ins do.
+    email, client = current_user.email, request.remote_addr or "unknown"
+    now = clock.now().timestamp()
+    wait = login_throttle().wait(email, client, now, known_device=False)
+    if wait > 0:
+        flash(f"Too many wrong passwords from here. Wait {max(1, round(wait))} seconds and "
+              "try again.", "error")
+        return _render(429)
     try:
         profile_service.change_password(
             get_db(), current_user, current=request.form.get("current_password", ""),
             new=request.form.get("new_password", ""), confirm=request.form.get("confirm", ""))
     except DomainError as err:
+        if isinstance(err, PermissionDenied):
+            login_throttle().failed(email, client, now)
         flash(err.message, "error")
         return _render(err.status)
     commit()
