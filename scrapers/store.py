@@ -121,11 +121,14 @@ def _same_link(session: Session, site_id: int, by_guid: Mapping[str, TaggedEntry
     """Stored diaries of the site that new guids in ``by_guid`` are copies of, by link.
 
     A stored diary still listed under its own guid is another diary, and a link shared
-    by two new entries identifies neither."""
+    by two new entries identifies neither. An entry whose guid is its link is skipped:
+    a stored copy would almost always carry that guid too (the lookup would cost every
+    first poll of a permalink-guid feed a query for nothing)."""
     wanted: dict[str, str] = {}
     shared: set[str] = set()
     for guid, item in by_guid.items():
-        key = identity_link(item.entry.url) if guid not in existing else None
+        key = (identity_link(item.entry.url)
+               if guid not in existing and guid != item.entry.url else None)
         if key is not None:
             if key in wanted:
                 shared.add(key)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -183,9 +184,13 @@ DEFAULT_RULES: list[Rule] = [
 ]
 
 _TAG_RE = re.compile(r"<[^>]*>")
-# A word, with the dots of "h.r." and the apostrophes of "moore's" inside it.
-_WORD = re.compile(r"[^\W_]+(?:[.'\u2019][^\W_]+)*")
-_POSSESSIVE = re.compile(r"['\u2019]s$")
+# Punctuation separates words, except dots and apostrophes, which vanish inside them
+# ("H.R." is "hr", "veterans'" is "veterans"); a possessive "'s" goes ("Moore's").
+# str.translate + split: several times faster than a regex tokenizer on long bodies.
+_SEPARATORS = {ord(c): " " for c in string.punctuation + "_\u2013\u2014\u201c\u201d\u2018"
+               "\u00ab\u00bb\u2026"}
+_SEPARATORS.update({ord(c): None for c in ".'\u2019"})
+_POSSESSIVE = re.compile(r"['\u2019]s\b")
 # Words of a phrase may stand this many places further apart than in the phrase itself.
 _SLACK = 1
 
@@ -197,15 +202,12 @@ def html_to_text(fragment: str) -> str:
     return html.unescape(_TAG_RE.sub(" ", fragment))
 
 
-def _fold(word: str) -> str:
-    if word.isalnum():
-        return word
-    return _POSSESSIVE.sub("", word).replace(".", "").replace("'", "").replace("\u2019", "")
-
-
 def words(text: str) -> list[str]:
     """The words of ``text`` as matching sees them (see the module docstring)."""
-    return [_fold(word) for word in _WORD.findall(text.lower())]
+    lowered = text.lower()
+    if "'" in lowered or "\u2019" in lowered:
+        lowered = _POSSESSIVE.sub("", lowered)
+    return lowered.translate(_SEPARATORS).split()
 
 
 def _key(phrase: str) -> tuple[str, ...]:
@@ -270,12 +272,10 @@ class _FieldMatcher:
         for text in texts:
             if not text:
                 continue
-            tokens = _WORD.findall(text.lower())
-            if not all(map(str.isalnum, tokens)):  # "h.r.", "moore's": rare
-                tokens = [token if token.isalnum() else _fold(token) for token in tokens]
+            tokens = words(text)
             # Set operations at C speed first: most texts hold few of the rules' words.
             present = self.vocabulary.intersection(tokens)
-            at = None
+            at = joined = None
             for key in {key for word in present for key in self.by_word.get(word, ())}:
                 if key in found:
                     continue
@@ -283,9 +283,13 @@ class _FieldMatcher:
                     if not needed <= present:
                         continue  # a word of this spelling is missing: no scan needed
                     if len(form) > 1:
-                        at = at if at is not None else _positions(tokens, present)
-                        if not _present(form, at):
-                            continue
+                        # Written as in the phrase (a substring test), else a word or so
+                        # apart in any order (word positions, built once per text).
+                        joined = joined if joined is not None else f" {' '.join(tokens)} "
+                        if f" {' '.join(form)} " not in joined:
+                            at = at if at is not None else _positions(tokens, present)
+                            if not _present(form, at):
+                                continue
                     found.add(key)
                     break
         return found
