@@ -124,12 +124,12 @@ def test_boost_today_groups_by_reach_and_a_logged_recommend_moves_the_row(page, 
     titles = page.locator(".group-title").all_inner_texts()
     assert titles[:2] == ["Recommend now", "Keep on the rec list"]
     assert titles[-1] == "Watch: out of reach for now"
-    act = page.locator(f".group-act #diary-{ids['act']}")
+    act = page.locator(f"#diary-{ids['act']}.row-act")
     assert "Your turn: recommend it now." in act.inner_text()
     assert "to reach the list — 3 of you online" in act.locator(".needs").inner_text()
-    protect = page.locator(f".group-protect #diary-{ids['protect']}").inner_text()
+    protect = page.locator(f"#diary-{ids['protect']}.row-protect").inner_text()
     assert "#3 of 3 on the rec list, drops off in about" in protect
-    watch = page.locator(f".group-watch #diary-{ids['watch']}").inner_text()
+    watch = page.locator(f"#diary-{ids['watch']}.row-watch").inner_text()
     assert "needs ~" in watch and "3 of you online" in watch
     screenshot(page, "boost-today-groups")
 

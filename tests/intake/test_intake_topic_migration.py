@@ -7,9 +7,9 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import MetaData, insert, select, text
 
-from models import Diary, Site, TopicRule, make_engine, make_session_factory
+from models import Diary, TopicRule, make_engine, make_session_factory
 from models.migrate import upgrade
 from tests.conftest import BACKENDS, PG_URL, need_postgres
 
@@ -47,20 +47,27 @@ def test_new_defaults_are_added_edited_rules_kept_and_diaries_retagged(engine_be
                               "created_at) VALUES (:p, :w, 'any', :e, :n, :c)"),
                          {"p": phrase, "w": weight, "e": True, "n": note,
                           "c": WHEN.replace(tzinfo=None)})
-    sessions = make_session_factory(engine_before)
-    with sessions() as session:
-        site = Site(slug="s", name="S", base_url="http://s.example", platform="generic")
-        session.add(site)
-        session.flush()
+    # Rows written as that release wrote them: its own tables, not today's models (later
+    # migrations add columns the database does not have yet).
+    meta = MetaData()
+    meta.reflect(engine_before)
+    sites, diaries = meta.tables["sites"], meta.tables["diaries"]
+    with engine_before.begin() as conn:
+        site_id = conn.execute(insert(sites).values(
+            slug="s", name="S", base_url="http://s.example", platform="generic", rec_slots=8,
+            rec_half_life_hours=2.0, rec_fallback_threshold=10.0, rec_window_hours=24.0,
+            comment_target=5, crosspost_window_hours=48.0, enabled=True,
+            created_at=WHEN)).inserted_primary_key[0]
         for n, (title, summary, score, terms) in enumerate([
                 ("Bowling for Columbine, five years later",
                  "Michael Moore's film about guns.", 1.0, ["Michael Moore"]),
                 ("Health-care reform: what Edwards gets right", "", 0.0, [])]):
-            session.add(Diary(site_id=site.id, guid=f"g{n}", url=f"http://s.example/{n}",
-                              title=title, summary_html=summary, topic_score=score,
-                              topic_terms=terms, published_at=WHEN, content_hash="0" * 64,
-                              first_seen_at=WHEN, last_seen_at=WHEN))
-        session.commit()
+            conn.execute(insert(diaries).values(
+                site_id=site_id, guid=f"g{n}", url=f"http://s.example/{n}", title=title,
+                summary_html=summary, tags=[], topic_score=score, topic_terms=terms,
+                published_at=WHEN, content_hash="0" * 64, first_seen_at=WHEN,
+                last_seen_at=WHEN, on_rec_list=False))
+    sessions = make_session_factory(engine_before)
 
     upgrade(engine_before)
 
