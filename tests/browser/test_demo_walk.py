@@ -1,7 +1,8 @@
 """A walk through a fresh `run.py demo` in Chromium, as blogger, coordinator and admin, at
 1280 and 390 px: every page loads without a console error, the board updates itself with
-a new diary (marked, no reload), the shift form refuses what it should, and the coverage
-grid agrees with the gap list. Screenshots go to test-artifacts/demo-*.png."""
+a new diary (marked, no reload), "Not for me", Undo and Snooze work on the demo's own rows,
+the shift form refuses what it should, and the coverage grid agrees with the gap list.
+Screenshots go to test-artifacts/demo-*.png."""
 
 import re
 import signal
@@ -95,6 +96,32 @@ def test_the_board_shows_a_new_diary_by_itself_marked_without_a_reload(browser, 
         assert "new" in row.inner_text()
         assert page.evaluate("window.__sameDocument") is True  # no reload happened
         screenshot(page, "demo-blogger-desktop-board-new-row")
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_not_for_me_undo_and_snooze_on_the_demo_board(browser, demo, width):
+    base, logins, _ = demo
+    context, page, errors = _context(browser, *WIDTHS[width])
+    try:
+        _log_in(page, base, "coordinator", logins["coordinator"])
+        rows = page.locator("ol.boost-list > li.boost-row")
+        first, second = (rows.nth(i).get_attribute("id") for i in range(2))
+        page.locator(f"#{first}").get_by_role("button", name="Not for me").click()
+        hidden = page.locator(f"#{first}.row-hidden")
+        hidden.wait_for()
+        screenshot(page, f"demo-coordinator-{width}-board-dismissed")
+        hidden.get_by_role("button", name="Undo").click()
+        page.locator(f"#{first}:not(.row-hidden)").wait_for()
+
+        row = page.locator(f"#{second}")
+        row.locator("summary", has_text="Snooze").click()
+        row.get_by_role("button", name="for 1 hour").click()
+        page.locator(f"#{second}.row-hidden", has_text="Snoozed until").wait_for()
+        page.locator(f"#{second}").get_by_role("button", name="Undo").click()
+        page.locator(f"#{second}:not(.row-hidden)").wait_for()
         assert errors == []
     finally:
         context.close()
