@@ -44,6 +44,8 @@ class FeedState:
     # believed (see scrapers.parse.DateWindow).
     founded: datetime = SITE_FOUNDED_DEFAULT
     polled_at: datetime | None = None
+    # The hosts the site's pages (and its redirect links) may be fetched from.
+    hosts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class Decision:
     message: str | None = None
     parsed: ParsedFeed | None = None
     tagged: tuple[TaggedEntry, ...] = ()
+    # Redirect links resolved by this poll (link, target URL), to remember.
+    resolutions: tuple[tuple[str, str], ...] = ()
 
 
 def classify(state: FeedState, result: FetchResult) -> Decision:

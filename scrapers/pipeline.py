@@ -23,7 +23,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Diary, Feed, PollLog, Site
-from scrapers import decide, pageguard, schedule, store
+from scrapers import decide, pageguard, redirects, schedule, store
 from scrapers.decide import Decision, FeedState
 from scrapers.hosts import on_hosts, site_hosts
 from scrapers.pages import read_page
@@ -100,7 +100,8 @@ def _read_states(session: Session, feed_ids: Sequence[int],
             select(Feed.id, Feed.url, Feed.enabled, Feed.etag, Feed.last_modified,
                    Feed.body_hash, Feed.interval_seconds, Feed.error_count, Feed.title,
                    Site.id.label("site_id"), Site.enabled.label("site_enabled"),
-                   Site.platform, Site.crosspost_window_hours, Site.founded_on)
+                   Site.platform, Site.crosspost_window_hours, Site.founded_on,
+                   Site.base_url, Site.extra_hosts)
             .join(Site, Feed.site_id == Site.id).where(Feed.id.in_(chunk)))
         for r in rows:
             full = last_full.get(r.id)
@@ -112,7 +113,8 @@ def _read_states(session: Session, feed_ids: Sequence[int],
                 interval_seconds=r.interval_seconds, error_count=r.error_count,
                 title=r.title, rules=rules,
                 conditional=full is None or now - full < FULL_REFETCH_AFTER,
-                founded=datetime.combine(r.founded_on, time.min, UTC))
+                founded=datetime.combine(r.founded_on, time.min, UTC),
+                hosts=site_hosts(r.base_url, r.extra_hosts))
     return states
 
 
@@ -149,6 +151,8 @@ def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePo
     if decision.kind == "parse":
         parse_and_tag = parser.parse_and_tag if parser is not None else decide.parse_and_tag
         decision = parse_and_tag(state, result, decision.body_hash)
+    if decision.kind == "ok":
+        decision = _resolve_redirects(sessions, state, decision, fetcher)
     try:
         return _record(sessions, state, decision, now, policy)
     except FeedNotFound:
@@ -159,6 +163,32 @@ def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePo
         failed = Decision("error", result,
                           message=f"could not store: {type(exc).__name__}: {exc}")
         return _record(sessions, state, failed, now, policy)
+
+
+def _resolve_redirects(sessions, state: FeedState, decision: Decision, fetcher) -> Decision:
+    """Follow each new redirect link of the feed once (on the site's hosts only) and put
+    the diaries it leads to in place of the links (see :mod:`scrapers.redirects`)."""
+    links = redirects.unresolved(decision.tagged)
+    if not links:
+        return decision
+    with sessions() as session:
+        targets = store.load_resolutions(session, state.site_id, links)
+    fresh: dict[str, str] = {}
+    for link in links:
+        if link in targets:
+            continue
+        result = fetcher.fetch(link, hosts=state.hosts)
+        # The page it lands on may fail; where it landed still names the diary.
+        if result.status is not None and result.url != link:
+            fresh[link] = result.url
+        else:
+            log.info("redirect link of feed %s not resolved: %s", state.id,
+                     result.error or f"HTTP {result.status}", extra={"feed_id": state.id})
+    from scrapers.adapters import get_adapter
+
+    tagged = redirects.resolve(decision.tagged, {**targets, **fresh},
+                               get_adapter(state.platform))
+    return replace(decision, tagged=tagged, resolutions=tuple(fresh.items()))
 
 
 # SQLite has one writer at a time. Threads of one process queue here (a fast hand-off)
@@ -209,6 +239,7 @@ def _record(sessions, state: FeedState, decision: Decision, now: datetime,
             values.update(error_count=errors, last_error=decision.message,
                           next_poll_at=nxt.next_poll_at)
         else:
+            store.remember_resolutions(session, state.site_id, decision.resolutions, now)
             if decision.tagged:
                 stored = store.store_entries(
                     session, state.site_id, decision.tagged, now,

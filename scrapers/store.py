@@ -22,7 +22,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import Diary, DiaryMetric, ExtractionRule, PageRead, TopicRule
+from models import Diary, DiaryMetric, ExtractionRule, LinkResolution, PageRead, TopicRule
 from scrapers import crosspost
 from scrapers.adapters.base import story_guid
 from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
@@ -246,6 +246,29 @@ def _dialect_insert(session: Session):
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert
     return sqlite.insert
+
+
+# Redirect links ------------------------------------------------------------------------
+
+def load_resolutions(session: Session, site_id: int, links: Sequence[str]) -> dict[str, str]:
+    """Where the site's redirect links were found to lead, for those already resolved."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(links)):
+        found.update(session.execute(
+            select(LinkResolution.link, LinkResolution.target_url)
+            .where(LinkResolution.site_id == site_id, LinkResolution.link.in_(chunk))).all())
+    return found
+
+
+def remember_resolutions(session: Session, site_id: int,
+                         resolutions: Sequence[tuple[str, str]], now: datetime) -> None:
+    """Keep where redirect links led (a link resolved meanwhile by another poll stays)."""
+    rows = [{"site_id": site_id, "link": link[:2000], "target_url": target[:2000],
+             "resolved_at": now} for link, target in resolutions]
+    if rows:
+        table = LinkResolution.__table__
+        session.execute(_dialect_insert(session)(table).on_conflict_do_nothing(
+            index_elements=[table.c.site_id, table.c.link]), rows)
 
 
 # Cross-posts ---------------------------------------------------------------------------
