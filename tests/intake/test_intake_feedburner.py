@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Diary, Feed, LinkResolution
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import poll_feed
+from scrapers.poll import poll_feed
 from scrapers.types import FetchSettings
 from tests.factories import T0
 from tests.hostile import HostileServer, reply
