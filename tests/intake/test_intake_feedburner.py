@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Diary, Feed, LinkResolution
+from scrapers import poll
 from scrapers.fetch import Fetcher
 from scrapers.poll import poll_feed
 from scrapers.types import FetchSettings
@@ -96,3 +97,31 @@ def test_a_redirect_off_the_sites_hosts_is_not_followed_until_an_admin_lists_the
     assert rows == [("story:1234567",
                      server.url("/stories/2019/5/1/1234567/-Medicare-for-All-now"))]
     assert server.hits[REDIRECT] == 1
+
+
+def test_one_poll_follows_a_bounded_number_of_redirect_links(
+        server, fetcher, make_site, make_feed, session_factory, db_session, monkeypatch):
+    monkeypatch.setattr(poll, "REDIRECTS_PER_POLL", 2)
+    site = make_site(base_url=server.url(""), platform="dailykos", extra_hosts="localhost")
+    items = []
+    for n in (1, 2, 3):
+        story = f"/story/2019/5/{n}/90000{n}/-Diary-{n}"
+        server.route(f"/~r/dk/~3/t{n}/-Diary-{n}",
+                     reply("302 Found", headers={"Location": server.url(story)}))
+        server.route(story, reply(body=b"<html></html>"))
+        items.append((f"Diary {n}", server.url(f"/~r/dk/~3/t{n}/-Diary-{n}")
+                      .replace("127.0.0.1", "localhost")))
+    front = make_feed(site, url=serve_feed(server, "/front.xml", *items))
+
+    poll_feed(session_factory, front.id, T0, fetcher)
+    guids = db_session.scalars(select(Diary.guid).where(Diary.site_id == site.id)).all()
+    assert sorted(g.startswith("story:") for g in guids) == [False, True, True]
+
+    serve_feed(server, "/front.xml", *items, ("Diary 4", server.url("/elsewhere")))
+    poll_feed(session_factory, front.id, T0, fetcher)
+    db_session.expire_all()
+    guids = db_session.scalars(select(Diary.guid).where(Diary.site_id == site.id)).all()
+    assert sorted(g for g in guids if g.startswith("story:")) == [
+        "story:900001", "story:900002", "story:900003"]
+    assert len(guids) == 4  # the third link's row was renamed, not copied
+    assert [server.hits[f"/~r/dk/~3/t{n}/-Diary-{n}"] for n in (1, 2, 3)] == [1, 1, 1]
