@@ -12,7 +12,7 @@ from collections import Counter
 from app.jobs import JobContext, job
 from app.services.counts import refresh_due_counts
 from app.services.polling import poll_feeds
-from scrapers.pipeline import due_feeds
+from scrapers.poll import due_feeds
 
 log = logging.getLogger("diaryboost.jobs")
 # How often the scheduler looks for due feeds; each feed's own interval is on its row.

@@ -51,8 +51,9 @@ def poll_case(port: int, path: str, polls: int) -> dict:
     """In the poller process: one case against a fresh SQLite database."""
     from models import Diary, Feed, Site, make_engine, make_session_factory
     from models.migrate import upgrade
+    from scrapers.counts import refresh_counts
     from scrapers.fetch import Fetcher
-    from scrapers.pipeline import poll_feed, refresh_counts
+    from scrapers.poll import poll_feed
     from scrapers.types import FetchSettings
 
     url = f"http://127.0.0.1:{port}{path}"

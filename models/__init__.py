@@ -8,7 +8,16 @@ from models.digest import DigestDelivery, DigestRun
 from models.feeds import FeedEntryState
 from models.leases import Lease
 from models.shifts import FOCUSES, Shift, ShiftAssignment
-from models.sites import FEED_KINDS, PLATFORMS, ExtractionRule, Feed, PageRead, PollLog, Site
+from models.sites import (
+    FEED_KINDS,
+    PLATFORMS,
+    ExtractionRule,
+    Feed,
+    LinkResolution,
+    PageRead,
+    PollLog,
+    Site,
+)
 from models.users import ACTION_KINDS, ROLE_RANK, ROLES, Action, User
 
 __all__ = [
@@ -17,5 +26,5 @@ __all__ = [
     "Feed", "Lease",
     "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
-    "FeedEntryState", "BoardMark", "MARK_KINDS",
+    "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
 ]

@@ -142,6 +142,20 @@ class PageRead(Base):
     found_author: Mapped[bool] = mapped_column(Boolean)
 
 
+class LinkResolution(Base):
+    """Where a feed's redirect link (FeedBurner's ``/~r/<feed>/~3/<token>/...``) led, read
+    once: later polls of the same item reuse it instead of fetching the redirect again."""
+
+    __tablename__ = "link_resolutions"
+    __table_args__ = (UniqueConstraint("site_id", "link"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    link: Mapped[str] = mapped_column(String(2000))
+    target_url: Mapped[str] = mapped_column(String(2000))
+    resolved_at: Mapped[datetime]
+
+
 class PollLog(Base):
     __tablename__ = "poll_logs"
     __table_args__ = (

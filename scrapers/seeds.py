@@ -34,7 +34,10 @@ class SiteSeed:
 SITES = (
     SiteSeed("dailykos", "Daily Kos", "https://www.dailykos.com", "dailykos",
              dict(rec_slots=8, rec_half_life_hours=2.0, rec_fallback_threshold=50.0,
-                  rec_window_hours=24.0, comment_target=10, crosspost_window_hours=48.0),
+                  rec_window_hours=24.0, comment_target=10, crosspost_window_hours=48.0,
+                  # Its feeds linked through FeedBurner (2019): those redirect links are
+                  # resolved on this host (see scrapers.redirects).
+                  extra_hosts="feeds.dailykosmedia.com"),
              extra_feeds=(("/rss/recentstories.xml", "diaries"),
                           ("/rss/tag:Healthcare.xml", "tag")),
              fallback_feeds=(("/rss/tag:Community.xml", "diaries"),)),

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -22,9 +22,18 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from models import Diary, DiaryMetric, ExtractionRule, PageRead, TopicRule
+from models import (
+    Diary,
+    DiaryMetric,
+    ExtractionRule,
+    LinkResolution,
+    PageRead,
+    Site,
+    TopicRule,
+)
 from scrapers import crosspost
 from scrapers.adapters.base import story_guid
+from scrapers.hosts import site_hosts
 from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
 from scrapers.types import DiaryCounts, EntryData
 
@@ -43,7 +52,7 @@ PAGE_READS_KEPT = timedelta(days=1)
 REVERSE_LINK_BATCH = 20
 # Bounds on cross-post matching work per stored batch (see link_crossposts).
 CANDIDATE_ROWS = 200
-CANDIDATES_PER_DIARY = 5
+CANDIDATES_PER_DIARY = crosspost.CANDIDATES_PER_DIARY
 
 # Column limits, so a huge title from a hostile feed cannot fail the whole transaction.
 _MAX = {"guid": 1024, "url": 2000, "title": 1000, "author": 200}
@@ -251,6 +260,29 @@ def _dialect_insert(session: Session):
     return sqlite.insert
 
 
+# Redirect links ------------------------------------------------------------------------
+
+def load_resolutions(session: Session, site_id: int, links: Sequence[str]) -> dict[str, str]:
+    """Where the site's redirect links were found to lead, for those already resolved."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(list(links)):
+        found.update(session.execute(
+            select(LinkResolution.link, LinkResolution.target_url)
+            .where(LinkResolution.site_id == site_id, LinkResolution.link.in_(chunk))).all())
+    return found
+
+
+def remember_resolutions(session: Session, site_id: int,
+                         resolutions: Sequence[tuple[str, str]], now: datetime) -> None:
+    """Keep where redirect links led (a link resolved meanwhile by another poll stays)."""
+    rows = [{"site_id": site_id, "link": link[:2000], "target_url": target[:2000],
+             "resolved_at": now} for link, target in resolutions]
+    if rows:
+        table = LinkResolution.__table__
+        session.execute(_dialect_insert(session)(table).on_conflict_do_nothing(
+            index_elements=[table.c.site_id, table.c.link]), rows)
+
+
 # Cross-posts ---------------------------------------------------------------------------
 
 def _url_variants(normalised: str) -> list[str]:
@@ -270,42 +302,47 @@ def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], no
 
     Only health-care diaries (topic score > 0) take part: groups exist to say "already
     cross-posted to X", a need the ranking gives relevant diaries only, and it keeps the
-    work bounded on busy sites. Each diary is compared with at most CANDIDATES_PER_DIARY
-    same-author diaries (the nearest in time) and joins at most one copy per other site.
-    ``fresh`` maps just-inserted ids to the values inserted, which need not be read back.
+    work bounded on busy sites. This reads the candidates and applies
+    :func:`scrapers.crosspost.plan_groups`, which decides. ``fresh`` maps just-inserted
+    ids to the values inserted, which need not be read back.
     """
     if not diary_ids or window_hours <= 0:
         return 0
     fresh = fresh or {}
     mine: list[crosspost.Candidate] = []
-    published: dict[int, datetime] = {}
     for diary_id, row in fresh.items():
         if row["topic_score"] > 0:
             mine.append(crosspost.Candidate(diary_id, site_id, row["author"], row["title"],
-                                            row["url"], row["summary_html"]))
-            published[diary_id] = row["published_at"]
+                                            row["url"], row["summary_html"],
+                                            published_at=row["published_at"]))
     for chunk in _chunks([i for i in diary_ids if i not in fresh]):
         for row in session.execute(_CANDIDATE_COLUMNS.where(Diary.id.in_(chunk),
                                                             Diary.topic_score > 0)):
-            mine.append(crosspost.Candidate(*row[:7]))
-            published[row.id] = row.published_at
+            mine.append(crosspost.Candidate(*row))
     if not mine:
         return 0
+    published = [m.published_at for m in mine]
     window = timedelta(hours=window_hours)
     in_window = and_(Diary.site_id != site_id, Diary.topic_score > 0,
-                     Diary.published_at >= min(published.values()) - window,
-                     Diary.published_at <= max(published.values()) + window)
+                     Diary.published_at >= min(published) - window,
+                     Diary.published_at <= max(published) + window)
     clauses = []
     authors = {m.author for m in mine if m.author}
     if authors:
         variants = authors | {a.lower() for a in authors}
         clauses.append(Diary.author.in_(sorted(variants)[:CHUNK]))
+    identify = _identities(session)
     # Link clauses scan rows (diaries.url has no index, summaries are text): only for
     # regular polls, not for a feed's first poll with its whole backlog.
-    links = set().union(*(crosspost.linked_urls(m.summary_html) for m in mine))
+    links = sorted({href for m in mine for href in crosspost.hrefs(m.summary_html)})[:50]
     if links and new_count <= REVERSE_LINK_BATCH:
-        clauses.append(Diary.url.in_([v for link in sorted(links)[:50]
-                                      for v in _url_variants(link)]))
+        clauses.append(Diary.url.in_([v for link in links
+                                      for v in _url_variants(crosspost.normalise_url(link))]))
+        stories = [found for found in map(identify.story, links) if found]
+        if stories:
+            # A link in another form than the stored one (/story/ vs /stories/, pm_*).
+            clauses.append(or_(*(and_(Diary.site_id == sid, Diary.guid == story_guid(story))
+                                 for sid, story in stories)))
     if new_count <= REVERSE_LINK_BATCH:
         host = (urlsplit(mine[0].url).hostname or "").removeprefix("www.")
         if host:
@@ -316,53 +353,39 @@ def link_crossposts(session: Session, site_id: int, diary_ids: Sequence[int], no
                            .order_by(Diary.published_at.desc()).limit(CANDIDATE_ROWS)).all()
     if not rows:
         return 0
-    others = {row.id: crosspost.Candidate(*row[:7]) for row in rows}
-    others_at = {row.id: row.published_at for row in rows}
-    by_author: dict[str, list[int]] = {}
-    by_url: dict[str, list[int]] = {}  # a candidate's own URL
-    linking: dict[str, list[int]] = {}  # URLs the candidate's summary links to
-    for other in others.values():
-        by_author.setdefault(crosspost.normalise_author(other.author), []).append(other.diary_id)
-        by_url.setdefault(crosspost.normalise_url(other.url), []).append(other.diary_id)
-        for link in crosspost.linked_urls(other.summary_html):
-            linking.setdefault(link, []).append(other.diary_id)
+    plan = crosspost.plan_groups(mine, [crosspost.Candidate(*row) for row in rows],
+                                 identify=identify, per_diary=CANDIDATES_PER_DIARY)
     joins: list[dict] = []
-    grouped = 0
-    for me in mine:
-        at = published[me.diary_id]
-        near = sorted(by_author.get(crosspost.normalise_author(me.author), ()),
-                      key=lambda i: abs(others_at[i] - at))[:CANDIDATES_PER_DIARY]
-        linked = [i for link in crosspost.linked_urls(me.summary_html)
-                  for i in by_url.get(link, ())]
-        linked += linking.get(crosspost.normalise_url(me.url), [])
-        best: dict[int, crosspost.Candidate] = {}  # one copy per other site
-        for i in [*near, *linked]:
-            other = others[i]
-            if other.site_id not in best and crosspost.same_diary(me, other):
-                best[other.site_id] = other
-        if not best:
-            continue
-        found = list(best.values())
-        gid = crosspost.group_id_for(me.diary_id, found)
-        old_groups = {g for g in [me.group_id, *(o.group_id for o in found)] if g is not None}
-        loose = [o.diary_id for o in found if o.group_id is None]
-        if old_groups <= {gid}:
+    for grouping in plan:
+        if not grouping.merged:
             # Joining an existing group (the common case): no other row changes.
-            joins += [{"id": i, "crosspost_group_id": gid} for i in [me.diary_id, *loose]]
+            joins += [{"id": i, "crosspost_group_id": grouping.group_id}
+                      for i in grouping.loose]
         else:
-            condition = or_(Diary.id.in_([me.diary_id, *(o.diary_id for o in found)]),
-                            Diary.crosspost_group_id.in_(sorted(old_groups)))
-            session.execute(update(Diary).where(condition).values(crosspost_group_id=gid)
+            condition = or_(Diary.id.in_(grouping.diary_ids),
+                            Diary.crosspost_group_id.in_(sorted(grouping.merged)))
+            session.execute(update(Diary).where(condition)
+                            .values(crosspost_group_id=grouping.group_id)
                             .execution_options(synchronize_session=False))
-        grouped += 1
-        # Later diaries of this batch must see the new group ids.
-        me_ids = {me.diary_id, *(o.diary_id for o in found)}
-        for i, o in list(others.items()):
-            if i in me_ids or (o.group_id is not None and o.group_id in old_groups):
-                others[i] = replace(o, group_id=gid)
     if joins:
         session.execute(update(Diary), joins)
-    return grouped
+    return len(plan)
+
+
+def _identities(session: Session) -> crosspost.Identities:
+    """Every site's hosts and story-id reader, for comparing links by the diary they name."""
+    from scrapers.adapters import get_adapter
+
+    sites = []
+    for site_id, base_url, extra_hosts, platform in session.execute(
+            select(Site.id, Site.base_url, Site.extra_hosts, Site.platform)):
+        try:
+            adapter = get_adapter(platform)
+        except ValueError:
+            continue
+        sites.append(crosspost.SiteIds(site_id, site_hosts(base_url, extra_hosts),
+                                       adapter.story_id, base_url))
+    return crosspost.Identities(sites)
 
 
 _CANDIDATE_COLUMNS = select(Diary.id, Diary.site_id, Diary.author, Diary.title, Diary.url,

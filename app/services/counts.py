@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.errors import NotFound
 from config import Config
 from models import Site
+from scrapers.counts import due_diaries, refresh_counts
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import due_diaries, refresh_counts, refresh_rec_lists
+from scrapers.rec_lists import refresh_rec_lists
 from scrapers.types import FetchSettings
 
 

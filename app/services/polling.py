@@ -1,5 +1,5 @@
 """Poll now: what the Sources page's button and the CLI call (the scheduler's job calls
-the same ``scrapers.pipeline.poll_feed`` through ``poll_many``)."""
+the same ``scrapers.poll.poll_feed`` through ``poll_many``)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from app.errors import NotFound
 from config import Config
 from models import Feed, Site
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import FeedNotFound, PollOutcome, poll_feed, poll_many
+from scrapers.poll import FeedNotFound, PollOutcome, poll_feed, poll_many
 from scrapers.schedule import SchedulePolicy
 from scrapers.types import FetchSettings
 

@@ -144,6 +144,6 @@ def try_score(session: Session, title: str, tags: Sequence[str] = (), body: str 
 
 def retag(session: Session) -> int:
     """Re-score every stored diary with the enabled rules; returns how many changed."""
-    from scrapers.pipeline import retag_all
+    from scrapers.retag import retag_all
 
     return retag_all(session)

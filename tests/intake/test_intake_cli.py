@@ -133,7 +133,7 @@ def test_refresh_counts_command_reads_due_pages_of_one_site(db_session, session_
 
     from app.cli import Env, cli
     from models import Diary
-    from scrapers.pipeline import poll_feed
+    from scrapers.poll import poll_feed
     from tests.conftest import make_config
     from tests.intake.conftest import add_sim_site
 

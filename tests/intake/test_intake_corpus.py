@@ -17,7 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from models import Diary, PollLog, Site
-from scrapers.pipeline import poll_feed
+from scrapers.poll import poll_feed
 from tests.corpora import FEEDPARSER
 from tests.intake.conftest import add_feed
 

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from models import Diary, Feed
+from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import poll_feed, refresh_counts
+from scrapers.poll import poll_feed
 from scrapers.types import FetchSettings
 from tests import hostile
 from tests.hostile import HostileServer

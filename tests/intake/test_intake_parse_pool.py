@@ -16,7 +16,7 @@ from models import Diary, PollLog
 from scrapers import decide
 from scrapers.decide import FeedState
 from scrapers.parse_pool import WORKER_DIED, ParsePool
-from scrapers.pipeline import poll_many
+from scrapers.poll import poll_many
 from scrapers.topics import DEFAULT_RULES
 from scrapers.types import FetchResult
 from tests.conftest import PROJECT_ROOT

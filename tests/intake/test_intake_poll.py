@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Diary, DiaryMetric, Feed, PollLog
+from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import FeedNotFound, poll_feed, refresh_counts, refresh_rec_lists
+from scrapers.poll import FeedNotFound, poll_feed
+from scrapers.rec_lists import refresh_rec_lists
 from scrapers.schedule import SchedulePolicy
 from tests.intake.conftest import add_sim_site, fetch_settings
 
@@ -230,7 +232,7 @@ def test_retry_after_sets_the_next_poll(fault, db_session, session_factory, netw
 
 
 def test_500_backs_off_and_flags_the_feed(db_session, session_factory, network, fetcher, config):
-    from scrapers.pipeline import feed_is_failing
+    from scrapers.poll import feed_is_failing
 
     site, [feed] = add_sim_site(db_session, network, "calitics")
     network.set_fault(path_of(feed.url), "500")

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from models import Diary, Feed, Site
 from scrapers.adapters import get_adapter
+from scrapers.counts import refresh_counts
 from scrapers.pages import read_page
-from scrapers.pipeline import poll_feed, refresh_counts
+from scrapers.poll import poll_feed
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real-dailykos" \
     / "story-2370437.html"

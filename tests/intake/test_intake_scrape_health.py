@@ -19,9 +19,10 @@ from app.digest.weeks import week_at
 from app.services import extraction
 from app.services.scrape_health import site_alerts
 from models import Diary, DiaryMetric
+from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher
 from scrapers.health import MissingField, Read, missing_fields
-from scrapers.pipeline import poll_feed, refresh_counts
+from scrapers.poll import poll_feed
 from sim import BlogNetwork
 from tests.conftest import make_config
 from tests.intake.conftest import add_sim_site, fetch_settings, no_delay

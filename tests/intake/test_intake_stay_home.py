@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from models import Diary, Feed, Site
+from scrapers.counts import due_diaries, refresh_counts
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import due_diaries, poll_feed, refresh_counts
+from scrapers.poll import poll_feed
 from scrapers.types import FetchSettings
 from sim import BlogNetwork
 from tests.intake.conftest import SIM_START

@@ -9,8 +9,8 @@ import pytest
 
 from app.errors import ValidationError
 from app.services import extraction
+from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher
-from scrapers.pipeline import refresh_counts
 from scrapers.types import FetchSettings
 from tests.factories import T0
 from tests.hostile import HostileServer, reply

@@ -144,6 +144,18 @@ def test_reverse_link_found_when_the_copy_arrives_first(db_session, make_site):
     assert rows[0].crosspost_group_id == rows[1].crosspost_group_id == rows[0].id
 
 
+def test_a_link_to_another_form_of_a_story_url_is_that_diary(db_session, make_site):
+    kos = make_site(platform="dailykos", base_url="https://www.dailykos.com")
+    mydd = make_site()
+    put(db_session, kos, [entry(5, "Original on SCHIP", author="a", guid="story:2370437",
+                                url="https://www.dailykos.com/stories/2026/2/25/2370437/-SCHIP")])
+    put(db_session, mydd, [entry(9, "Copy on Medicaid", author="b", guid="m9",
+                                 summary_html='<a href="http://dailykos.com/story/2026/2/25/'
+                                              '2370437/-Old?pm_campaign=rss">orig</a>')])
+    rows = diaries(db_session, kos) + diaries(db_session, mydd)
+    assert rows[0].crosspost_group_id == rows[1].crosspost_group_id == rows[0].id
+
+
 def test_off_topic_diaries_are_not_grouped(db_session, make_site):
     kos, mydd = make_site(), make_site()
     put(db_session, kos, [entry(1, "Iraq funding vote", author="ann")])
