@@ -162,11 +162,11 @@ def test_the_poll_notices_a_hide_and_an_undo(app, client, login, world):
     client.post(f"/diaries/{world.rising.id}/hide", data={"kind": "dismiss", "csrf_token": token})
     hidden = client.get("/boost/live", headers={"If-None-Match": etag})
     assert hidden.status_code == 200
-    row = next(r for r in hidden.get_json()["rows"] if r["id"] == world.rising.id)
+    row = next(r for r in hidden.get_json()["rows"] if r.get("id") == world.rising.id)
     assert "row-hidden" in row["html"] and ">Undo</button>" in row["html"]
     client.post(f"/diaries/{world.rising.id}/unhide", data={"csrf_token": token})
     back = client.get("/boost/live", headers={"If-None-Match": hidden.headers["ETag"]})
     assert back.status_code == 200
     assert back.headers["ETag"] != hidden.headers["ETag"]
-    row = next(r for r in back.get_json()["rows"] if r["id"] == world.rising.id)
+    row = next(r for r in back.get_json()["rows"] if r.get("id") == world.rising.id)
     assert "row-hidden" not in row["html"] and "I recommended" in row["html"]
