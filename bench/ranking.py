@@ -145,7 +145,7 @@ class View:
     observations: dict[int, list[ranking.Observation]]  # polled counts, thinned
     listed: list[int]  # the scraped rec list, best first
     online: list[Member]
-    team_log: dict[int, int]  # team recommends per diary so far
+    team_log: dict[int, list[int]]  # minutes of the team's logged recommends, per diary
     regime: Regime
     true_scores: np.ndarray
     true_list: np.ndarray
@@ -257,13 +257,15 @@ def board(view: View) -> Plan:
                                     curve=product_curve(view.regime))
     inputs = [ranking.DiaryInput(i, SLUG, view.published_at(i),
                                  1.0 if view.world.health[i] else 0.0,
-                                 view.observations[i], view.team_log.get(i, 0))
+                                 view.observations[i], len(view.team_log.get(i, ())))
               for i in view.observations]
     rec_list = ranking.RecList(SLUG, view.now, tuple(view.listed))
     team = [ranking.Teammate(m.index, m.budget_left(view.minute),
                              EPOCH + timedelta(minutes=WARMUP + m.shift[1]), frozenset(m.done))
             for m in view.online]
-    plan = ranking.plan_board(inputs, {SLUG: settings}, view.now, {SLUG: rec_list}, team)
+    log = {i: [EPOCH + timedelta(minutes=t) for t in times]
+           for i, times in view.team_log.items()}
+    plan = ranking.plan_board(inputs, {SLUG: settings}, view.now, {SLUG: rec_list}, team, log)
     members = {m.index: m for m in view.online}
     return [(members[uid], i) for uid, ids in plan.assignments.items() for i in ids]
 
@@ -303,7 +305,7 @@ def run_day(world: World, regime: Regime, policy: Callable[[View], Plan] | None)
     # The product's poll history: every poll, and a 15-minute subset for older stretches.
     polls: dict[int, list[ranking.Observation]] = defaultdict(list)
     quarter: dict[int, list[ranking.Observation]] = defaultdict(list)
-    team_log: dict[int, int] = defaultdict(int)
+    team_log: dict[int, list[int]] = defaultdict(list)
     team_recs = 0
     ever_listed = np.zeros(n, dtype=bool)
     bars = []
@@ -326,7 +328,7 @@ def run_day(world: World, regime: Regime, policy: Callable[[View], Plan] | None)
                     m.done.add(i)
                     m.times.append(t)
                     team_new[i] += 1
-                    team_log[i] += 1
+                    team_log[i].append(t)
                     team_recs += 1
         hour = (t // 60) % 24
         aged = np.maximum(age, 0)

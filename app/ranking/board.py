@@ -22,6 +22,8 @@ from typing import Literal
 
 from app.ranking.bar import STALE_HOURS, Bar, RecList, list_position, site_bar
 from app.ranking.needs import (
+    MIN_PACE_SPAN_HOURS,
+    PACE_WINDOW_HOURS,
     DiaryInput,
     RankedDiary,
     SiteSettings,
@@ -93,11 +95,14 @@ class _Candidate:
     series: _Series
     age: float
     pending: int  # team recs logged since the last poll: they count at once
+    pace: float  # its own recs per hour: the polled pace less the team's logged recs
 
     def projected(self, hours: float = 0.0) -> float:
         # Its own pace carries it part of the way; a pace read from the last hour fades,
-        # so only the near future is counted on when deciding it needs no help.
-        return self.series.score + self.pending + self.series.pace * hours
+        # so only the near future is counted on when deciding it needs no help. A pace
+        # seen for ten minutes is not trusted for longer than that: a brand-new diary's
+        # first recs say little about its next hour.
+        return self.series.score + self.pending + self.pace * min(hours, self.age)
 
 
 def plan_board(
@@ -147,8 +152,10 @@ def plan_board(
             age = max(_hours(now, _utc(d.published_at)), 0.0)
             if d.topic_score > 0 and d.diary_id in fresh and age < site.rec_window_hours:
                 last = now - timedelta(hours=s.read_hours_ago)
-                pending = sum(1 for at in team_log.get(d.diary_id, ()) if _utc(at) >= last)
-                candidates.append(_Candidate(d, site, s, age, pending))
+                logged = [_utc(at) for at in team_log.get(d.diary_id, ())]
+                pending = sum(1 for at in logged if at >= last)
+                candidates.append(_Candidate(d, site, s, age, pending,
+                                             _own_pace(s, logged, last, age)))
     others.sort(key=lambda r: (-r.priority, r.diary_id))
     rows = _plan_recs(candidates, bars, rec_lists, team, now)
     assignments: dict[int, list[int]] = {}
@@ -157,6 +164,15 @@ def plan_board(
             assignments.setdefault(uid, []).append(r.diary_id)
     return BoardPlan(now, tuple(rows), tuple(others), bars, len(online),
                      {u: tuple(ids) for u, ids in assignments.items()})
+
+
+def _own_pace(s: _Series, logged: Sequence[datetime], last: datetime, age: float) -> float:
+    """The pace the diary gains on its own: the team's recs read by the polls of the pace
+    window are ours, not its readers', and must not be projected forward as if they were
+    (they made the team push diaries that only looked fast because it had pushed them)."""
+    window = min(max(age - s.read_hours_ago, 0.0), PACE_WINDOW_HOURS)
+    ours = sum(1 for at in logged if at < last and _hours(last, at) <= window)
+    return max(s.pace - ours / max(window, MIN_PACE_SPAN_HOURS), 0.0)
 
 
 def _replace_needs(r: RankedDiary, needs) -> RankedDiary:
@@ -215,7 +231,7 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
     for first_gap, _, c in off_list:
         slug = c.diary.site_slug
         bar = bars[slug]
-        pace = c.series.pace
+        pace = c.pace
         if bar.value + ENTER_MARGIN <= c.projected(ON_ITS_OWN_HOURS):
             rows["watch"].append(_row(c, "watch", 0, (), bar, (
                 f"gaining {_rate(pace)} recs an hour on its own: no help needed"
@@ -302,7 +318,7 @@ def _spend_before_shift_end(off_list, budgets: _Budgets, bars, rows, now, n_onli
 def _row(c: _Candidate, group: Group, need: int, helpers: tuple[int, ...], bar: Bar,
          reason: str, position: int | None = None, team_could: bool = False) -> RecRow:
     return RecRow(c.diary.diary_id, c.diary.site_slug, group, need, helpers, reason,
-                  c.series.score + c.pending, bar.value, c.series.pace, position, team_could)
+                  c.series.score + c.pending, bar.value, c.pace, position, team_could)
 
 
 def _minutes_to_drop(c: _Candidate, first_off: float) -> float:
@@ -310,7 +326,7 @@ def _minutes_to_drop(c: _Candidate, first_off: float) -> float:
     curve = c.site.aging
     for step in range(1, 73):
         h = step / 12
-        later = c.series.score * curve.weight(h) + c.series.pace * h
+        later = c.series.score * curve.weight(h) + c.pace * h
         if later < first_off:
             return h
     return 6.0

@@ -146,6 +146,30 @@ def test_a_diary_gaining_fast_on_its_own_needs_no_help():
     assert row.reason == "gaining 24 recs an hour on its own: no help needed"
 
 
+def test_recs_the_team_gave_are_not_taken_for_the_diary_own_pace():
+    # 20 recs in its last hour, a rec short of the bar: on its own it would be over soon,
+    # but all 20 were ours, so it still needs the team.
+    ds, lists = listed_world(bottom=50)
+    pushed = diary(13, 20, 60, pace_recs=20)
+    alone = plan_board(ds + [pushed], SITES, NOW, lists, team(4)).row(13)
+    assert alone.reason == "gaining 20 recs an hour on its own: no help needed"
+    ours = {13: [ago(30)] * 20}
+    row = plan_board(ds + [pushed], SITES, NOW, lists, team(4), team_log=ours).row(13)
+    assert row.group == "act" and row.need > 0 and row.pace == 0
+    assert "on its own" not in row.reason
+
+
+def test_a_brand_new_diary_is_not_pushed_on_the_strength_of_its_first_recs():
+    # 6 recs in its first 10 minutes is a pace of 24 an hour, but only for 10 minutes so
+    # far: the team is not asked for a push that counts on 45 more minutes of it.
+    ds, lists = listed_world(bottom=36)
+    bar = score_of(ds[2])
+    new = diary(15, 6, age_min=10, pace_recs=6)
+    assert bar - score_of(new) > 5
+    row = plan_board(ds + [new], SITES, NOW, lists, team(5)).row(15)
+    assert row.group == "watch" and row.helpers == ()
+
+
 def test_unspent_budget_goes_to_young_diaries_before_the_shift_ends(monkeypatch):
     monkeypatch.setattr(board, "SHIFT_END_HOURS", 10 / 60)  # off by default: see docs
     ds, lists = listed_world()
