@@ -30,6 +30,9 @@ def first_run_hint(env: Env, public_url: str) -> str | None:
 def _logging() -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # APScheduler logs every job run (a dozen lines a minute): they buried the first-run
+    # hint. Our jobs log one line per round themselves (diaryboost.jobs).
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def stop_on_sigterm() -> None:
