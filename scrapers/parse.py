@@ -125,6 +125,7 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter,
     seen: set[str] = set()
     repeated = undated = 0
     for raw in parsed.entries:
+        raw = _plain(raw)
         try:
             entry = adapter.entry_to_diary(raw, base)
         except Exception:  # noqa: BLE001 - one odd entry must not lose the others
@@ -160,6 +161,18 @@ def parse_feed(body: bytes, headers: Mapping[str, str], url: str, adapter,
 def _feedparser(body: bytes, headers: Mapping[str, str], url: str):
     return feedparser.parse(body, response_headers=_headers(headers, url),
                             sanitize_html=False, resolve_relative_uris=False)
+
+
+def _plain(entry: Mapping) -> dict:
+    """The entry as a plain dict. feedparser's FeedParserDict resolves aliases on every
+    lookup (an exception per missing key), a tenth of our time per entry; the keys the
+    adapters read are stored under their own names, so a dict answers them the same. The
+    one alias read ("guid" for "id") is kept; "updated_parsed" falling back to
+    "published_parsed" is not needed, as published is always read first."""
+    plain = dict(entry)
+    if "id" in plain:
+        plain.setdefault("guid", plain["id"])
+    return plain
 
 
 def _tidy(entry: EntryData, raw: Mapping) -> EntryData:
