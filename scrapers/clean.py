@@ -15,6 +15,7 @@ make the Atom feed ill-formed or reach a terminal as an escape sequence:
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 # C0 controls but tab/LF/CR, DEL and C1, surrogates, and the noncharacters: U+FDD0..FDEF
 # and the last two code points of every plane.
@@ -49,20 +50,38 @@ def one_line(value: str | None) -> str:
 
 
 def web_link(value: str | None) -> str:
-    """``value`` if it is an http(s) URL as a browser would read it, else ""."""
+    """``value`` as a link we may show, cleaned as a browser would read it, else "".
+
+    The one URL-safety rule: ingest stores only such links, and every page, mail, API
+    answer and feed shows only such links (:func:`is_web_url`). Browsers drop tabs and
+    newlines anywhere in a URL and control characters and spaces around it, so that is
+    done first (``java&#x09;script:`` is ``javascript:``). What is left must be an
+    absolute http(s) URL (any case) naming a host, with no ``user:password@`` (a link
+    reading ``https://bank.example@evil.example`` goes to evil.example), no white space
+    or invisible character inside, and a port and brackets ``urlsplit`` can read.
+    """
     if not value:
         return ""
     if value.startswith(("http://", "https://")) and value.isprintable() and " " not in value:
-        return value
-    url = _URL_NOISE.sub("", clean_text(value)).strip(" \x00")
-    match = _SCHEME.match(url)
-    if match is None or match.group(1).lower() not in WEB_SCHEMES:
+        url = value  # the usual link: no clean-up needed (this runs on every entry)
+    else:
+        url = _URL_NOISE.sub("", clean_text(value)).strip(" \x00")
+        match = _SCHEME.match(url)
+        if (match is None or match.group(1).lower() not in WEB_SCHEMES
+                or not url.isprintable() or " " in url):
+            return ""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return ""
+    if not parts.hostname or "@" in parts.netloc or "\\" in parts.netloc:
         return ""
     return url
 
 
 def is_web_url(value: str | None) -> bool:
-    """Whether ``value`` is a usable http(s) base or link."""
+    """Whether ``value`` is a link we may show (see :func:`web_link`)."""
     return bool(web_link(value))
 
 

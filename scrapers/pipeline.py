@@ -15,12 +15,11 @@ from scrapers.poll import (
     FeedNotFound,
     PollOutcome,
     due_feeds,
-    feed_is_failing,
     poll_feed,
     poll_many,
 )
 from scrapers.rec_lists import refresh_rec_lists
 from scrapers.retag import retag_all
 
-__all__ = ["FeedNotFound", "PollOutcome", "due_diaries", "due_feeds", "feed_is_failing",
-           "poll_feed", "poll_many", "refresh_counts", "refresh_rec_lists", "retag_all"]
+__all__ = ["FeedNotFound", "PollOutcome", "due_diaries", "due_feeds", "poll_feed",
+           "poll_many", "refresh_counts", "refresh_rec_lists", "retag_all"]

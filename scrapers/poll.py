@@ -65,10 +65,6 @@ class PollOutcome:
     next_poll_at: datetime | None = None
     new_ids: tuple[int, ...] = ()
 
-    @property
-    def status(self) -> int | None:
-        return self.http_status
-
     def summary(self) -> str:
         parts = [self.outcome]
         if self.http_status is not None:
@@ -251,7 +247,8 @@ def _log_outcome(state: FeedState, outcome: str, stored: store.StoreResult,
     extra = {"feed_id": state.id}
     if outcome == "error":
         errors = state.error_count + 1
-        level = logging.WARNING if schedule.is_failing(errors, policy) else logging.INFO
+        failing = schedule.is_failing(errors, policy.failures_to_flag)
+        level = logging.WARNING if failing else logging.INFO
         log.log(level, "poll of feed %s failed (%d in a row): %s", state.id, errors,
                 decision.message, extra=extra)
     elif outcome == "disabled":
@@ -315,8 +312,3 @@ def poll_many(sessions: sessionmaker[Session], feed_ids: Iterable[int],
         return [one(i) for i in ids]
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="poll") as pool:
         return list(pool.map(one, ids))
-
-
-def feed_is_failing(feed: Feed, config) -> bool:
-    """Whether the Sources page and `sources list` should flag ``feed`` for an admin."""
-    return schedule.is_failing(feed.error_count, SchedulePolicy.from_config(config))

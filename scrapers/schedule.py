@@ -75,6 +75,10 @@ def after_error(policy: SchedulePolicy, interval: int, error_count: int, now: da
     return NextPoll(interval, now + timedelta(seconds=delay))
 
 
-def is_failing(error_count: int, policy: SchedulePolicy) -> bool:
-    """A feed an admin should look at: too many consecutive failed polls."""
-    return error_count >= policy.failures_to_flag
+def is_failing(error_count: int, failures_to_flag: int) -> bool:
+    """A feed an admin should look at: too many consecutive failed polls.
+
+    The one "failing feed" rule: the poll's log level, the Sources page, `sources list`,
+    the board's freshness line and the digest's feed trouble all ask here
+    (``failures_to_flag`` is POLL_FAILURES_TO_FLAG)."""
+    return error_count >= failures_to_flag

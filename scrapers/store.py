@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -511,10 +511,3 @@ def retag(session: Session, rules: CompiledRules, batch: int = 1000) -> int:
         session.execute(update(Diary), chunk)
     session.flush()
     return len(changes)
-
-
-def count_diaries(session: Session, site_id: int | None = None) -> int:
-    query = select(func.count(Diary.id))
-    if site_id is not None:
-        query = query.where(Diary.site_id == site_id)
-    return session.scalar(query) or 0

@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -19,9 +18,12 @@ from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
 from app.services import scrape_health
+from app.services.sites import site_settings
+from app.services.sources import feed_health
 from app.text import plural
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
+from scrapers.clean import web_link
 
 TOP_PER_SITE = 5
 TOP_CONTRIBUTORS = 5
@@ -174,26 +176,6 @@ class WeekDigest:
     feed_trouble: tuple[FeedTrouble, ...]
 
 
-def safe_url(url: str | None) -> str | None:
-    """Links out must be http(s): a feed could hand us javascript: or data: URLs."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
-
-
-def site_settings(site: Site) -> ranking.SiteSettings:
-    return ranking.SiteSettings(
-        slug=site.slug, name=site.name, rec_slots=site.rec_slots,
-        half_life_hours=site.rec_half_life_hours,
-        fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
-        crosspost_window_hours=site.crosspost_window_hours,
-        rec_window_hours=site.rec_window_hours, enabled=site.enabled)
-
-
 def build_week(session: Session, week: str, now: datetime, config: Config) -> WeekDigest:
     """Everything the weekly digest says about ``week`` (``2026-W47``), as data.
 
@@ -234,7 +216,7 @@ def build_week(session: Session, week: str, now: datetime, config: Config) -> We
         helped=_helped(actions, results),
         crossposts=tuple(
             Crosspost(title=a.diary.title, from_site=sites[a.diary.site_id].name,
-                      to_site=sites[a.target_site_id].name, url=safe_url(a.url),
+                      to_site=sites[a.target_site_id].name, url=web_link(a.url) or None,
                       by=a.user.display_name or a.user.email, at=a.at)
             for a in actions if a.kind == "crosspost"),
         ahead_start=ahead_start, ahead_end=ahead_end, shifts_ahead=shifts_ahead,
@@ -274,7 +256,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
                 diary.id, diary.published_at, (), diary.on_rec_list)
             outcome = race.outcome(own)
             results[diary.id] = DiaryResult(
-                diary_id=diary.id, title=diary.title, url=safe_url(diary.url),
+                diary_id=diary.id, title=diary.title, url=web_link(diary.url) or None,
                 site_name=site.name, author=diary.author, published_at=diary.published_at,
                 recommends=diary.recommends, comments=diary.comments,
                 made_list=outcome.made_list, missed_by=outcome.missed_by,
@@ -377,7 +359,7 @@ def _young(session: Session, sites: dict[int, Site], now: datetime) -> tuple[You
     for ranked in ranking.rank(inputs, settings, now)[:TOP_YOUNG]:
         diary = by_id[ranked.diary_id]
         top = max(ranked.needs, key=lambda n: ranking.KIND_WEIGHTS[n.kind] * n.urgency)
-        young.append(YoungDiary(diary.id, diary.title, safe_url(diary.url),
+        young.append(YoungDiary(diary.id, diary.title, web_link(diary.url) or None,
                                 sites[diary.site_id].name, diary.published_at, top.reason))
     return tuple(young)
 
@@ -387,9 +369,10 @@ def _feed_trouble(session: Session, sites: dict[int, Site], now: datetime,
     rows = []
     for feed in session.scalars(select(Feed).order_by(Feed.site_id, Feed.id)):
         problem = None
-        if not feed.enabled:
+        health = feed_health(feed, config.POLL_FAILURES_TO_FLAG).state
+        if health == "disabled":
             problem = "disabled" + (f": {feed.disabled_reason}" if feed.disabled_reason else "")
-        elif feed.error_count >= config.POLL_FAILURES_TO_FLAG:
+        elif health == "failing":
             problem = f"failing: {plural(feed.error_count, 'error')} in a row"
             if feed.last_error:
                 problem += f" (last: {feed.last_error[:120]})"

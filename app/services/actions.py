@@ -11,22 +11,12 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, NotFound, ValidationError
 from models import ACTION_KINDS, Action, Diary, Site, User
+from scrapers.clean import is_web_url
 
 KIND_LABELS = {"recommend": "recommended", "comment": "commented", "crosspost": "cross-posted"}
 # What the teammate did, as a sentence ending: "you commented on this diary".
 DONE_PHRASES = {"recommend": "recommended this diary", "comment": "commented on this diary",
                 "crosspost": "cross-posted this diary"}
-
-
-def is_web_url(url: str | None) -> bool:
-    """True for absolute http(s) URLs with a host: the only links we ever put in a page."""
-    if not url:
-        return False
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _host_port_path(url: str) -> tuple[str, int | None, str]:

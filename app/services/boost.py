@@ -25,6 +25,7 @@ from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
 from app.services.presence import team_state
 from app.services.shift_status import ShiftNow, current_shift
+from app.services.sites import site_settings
 from models import Action, Diary, DiaryMetric, Site, User
 
 NEED_KINDS = ("recommend", "comment", "crosspost")
@@ -109,16 +110,6 @@ class _Live:
     observations: dict[int, list[ranking.Observation]] = field(default_factory=dict)
     actions: list = field(default_factory=list)  # Row(diary_id, user_id, kind, target_site_id)
     group_sites: dict[int, set[int]] = field(default_factory=dict)
-
-
-def site_settings(site: Site) -> ranking.SiteSettings:
-    return ranking.SiteSettings(
-        slug=site.slug, name=site.name, rec_slots=site.rec_slots,
-        half_life_hours=site.rec_half_life_hours,
-        curve=ranking.Curve.step() if site.rec_aging == "step" else None,
-        fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
-        crosspost_window_hours=site.crosspost_window_hours,
-        rec_window_hours=site.rec_window_hours, enabled=site.enabled)
 
 
 def _window_hours(site: Site) -> float:

@@ -21,6 +21,7 @@ from app.text import plural_noun
 from app.validation import INT32_MAX, one_line
 from models import FEED_KINDS, PLATFORMS, Feed, Site, utcnow
 from scrapers.hosts import parse_host_list
+from scrapers.schedule import is_failing
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
 MAX_URL = 1000
@@ -289,7 +290,7 @@ class FeedHealth:
 def feed_health(feed: Feed, failures_to_flag: int) -> FeedHealth:
     if not feed.enabled:
         return FeedHealth("disabled", f"disabled: {feed.disabled_reason or 'no reason given'}")
-    if feed.error_count >= failures_to_flag:
+    if is_failing(feed.error_count, failures_to_flag):
         return FeedHealth("failing", f"FAILING ({feed.error_count} consecutive errors)")
     if feed.error_count:
         noun = "error" if feed.error_count == 1 else "errors"

@@ -160,22 +160,9 @@ def poll(feed_id: int):
     source_service.get_feed(get_db(), feed_id)  # a clear 404 before any network work
     get_db().rollback()  # poll_now works in its own transaction; release ours first
     outcome = poll_now(_config(), session_factory(), feed_id, clock.now())
-    category = "error" if getattr(outcome, "error", None) else "success"
-    flash(f"Polled feed {feed_id}: {describe_outcome(outcome)}", category)
+    category = "error" if outcome.error else "success"
+    flash(f"Polled feed {feed_id}: {outcome.summary()}", category)
     return redirect(url_for(".index", _anchor=f"feed-{feed_id}"), code=303)
-
-
-def describe_outcome(outcome) -> str:
-    """One line for a PollOutcome, whatever optional fields it carries."""
-    summary = getattr(outcome, "summary", None)
-    if callable(summary):
-        return summary()
-    parts = []
-    for name in ("outcome", "status", "http_status", "new_count", "updated_count", "error"):
-        value = getattr(outcome, name, None)
-        if value not in (None, ""):
-            parts.append(f"{name.replace('_', ' ')} {value}")
-    return ", ".join(parts) or str(outcome)
 
 
 @bp.route("/opml", methods=["POST"])

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from app.services.sources import feed_health
 from models import Diary, DiaryMetric, Feed, PollLog
 from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher
@@ -232,8 +232,6 @@ def test_retry_after_sets_the_next_poll(fault, db_session, session_factory, netw
 
 
 def test_500_backs_off_and_flags_the_feed(db_session, session_factory, network, fetcher, config):
-    from scrapers.poll import feed_is_failing
-
     site, [feed] = add_sim_site(db_session, network, "calitics")
     network.set_fault(path_of(feed.url), "500")
     delays = []
@@ -245,8 +243,8 @@ def test_500_backs_off_and_flags_the_feed(db_session, session_factory, network, 
     db_session.expire_all()
     row = db_session.get(Feed, feed.id)
     assert row.error_count == 3 and "500" in row.last_error
-    assert feed_is_failing(row, replace(config, POLL_FAILURES_TO_FLAG=3))
-    assert not feed_is_failing(row, replace(config, POLL_FAILURES_TO_FLAG=4))
+    assert feed_health(row, 3).state == "failing"
+    assert feed_health(row, 4).state == "erroring"
     network.set_fault(path_of(feed.url), None)
     assert poll(session_factory, feed, network, fetcher).outcome == "ok"
     db_session.expire_all()

@@ -44,5 +44,5 @@ def test_retry_after_wins_over_the_backoff_but_is_capped():
 
 
 def test_failing_flag_after_threshold():
-    assert not is_failing(4, POLICY)
-    assert is_failing(5, POLICY)
+    assert not is_failing(4, POLICY.failures_to_flag)
+    assert is_failing(5, POLICY.failures_to_flag)
