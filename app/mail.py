@@ -16,8 +16,12 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
+from functools import cache
 
-from config import Config
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.text import count, plural
+from config import PROJECT_ROOT, Config
 
 log = logging.getLogger("diaryboost.mail")
 
@@ -60,6 +64,25 @@ class _MailPolicy(EmailPolicy):
 
 
 _POLICY = _MailPolicy()
+
+
+@cache
+def templates() -> Environment:
+    """The one Jinja environment for mail (the digest, shift notices and reminders).
+
+    Plain Jinja, not Flask's, so the scheduler and the CLI render without an app. .html
+    templates are escaped; the text/plain part (.txt) is not HTML, so it is not. A name a
+    template uses but the caller did not pass is an error, never an empty string in a
+    mail already sent.
+    """
+    env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "templates")),
+                      autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                      keep_trailing_newline=True)
+    env.filters["line"] = lambda value, limit=160: single_line(str(value), limit)
+    env.filters["plural"] = plural
+    env.filters["count"] = count
+    return env
 
 
 def _raw_value(name: str, value: str) -> str:

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from flask_login import current_user
 
 from app import clock
-from app.text import plural
+from app.text import count, plural
 
 # (endpoint, label, minimum role). Features append their pages; only registered
 # endpoints are shown.
@@ -59,14 +59,6 @@ def nav_items():
     endpoints = current_app.view_functions
     return [(ep, label) for ep, label, role in NAV
             if ep in endpoints and current_user.has_role(role)]
-
-
-UNKNOWN = "\u2014"
-
-
-def count(value: int | None) -> str | int:
-    """A count for display: "—" when unknown (never read, or not found on the page)."""
-    return UNKNOWN if value is None else value
 
 
 def has_endpoint(endpoint: str) -> bool:

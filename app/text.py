@@ -20,3 +20,11 @@ def plural(count: int | float | None, noun: str, plural_form: str | None = None)
 
 def plural_noun(noun: str) -> str:
     return _IRREGULAR.get(noun, noun + "s")
+
+
+UNKNOWN = "\u2014"
+
+
+def count(value: int | None) -> str | int:
+    """A count for display: "—" when unknown (never read, or not found on the page)."""
+    return UNKNOWN if value is None else value

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.cli import ROW_ID, Env, cli, pass_env
 from app.services import polling
-from app.templating import count
+from app.text import count
 from models import Diary, Site
 from scrapers import store
 from scrapers.clean import terminal_safe

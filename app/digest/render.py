@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import css_inline
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from app.digest.build import WeekDigest
 from app.digest.tokens import unsubscribe_url
-from app.mail import single_line
-from app.templating import count
+from app.mail import single_line, templates
 from app.text import plural
-from config import PROJECT_ROOT, Config
+from config import Config
 
 
 @dataclass(frozen=True)
@@ -46,20 +43,6 @@ def recipient_for(user, config: Config) -> Recipient:
                      timezone=user.timezone or config.TIMEZONE, is_admin=user.role == "admin",
                      unsubscribe_url=unsubscribe_url(config.BASE_URL, config.SECRET_KEY,
                                                      user.id, user.unsubscribe_generation))
-
-
-@cache
-def _environment() -> Environment:
-    # .html templates are escaped; the text/plain part (.txt) is not HTML, so it is not.
-    env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "templates")),
-                      autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
-    env.filters["line"] = lambda value, limit=160: single_line(str(value), limit)
-    env.filters["plural"] = plural
-    env.filters["count"] = count
-    env.globals["kind"] = _kind
-    return env
 
 
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
@@ -98,7 +81,7 @@ def render(digest: WeekDigest, recipient: Recipient) -> RenderedDigest:
 
     context = dict(d=digest, r=recipient, when=when, day=_day,
                    subject=subject_for(digest), zone_name=recipient.timezone,
-                   link=lambda path: f"{digest.base_url}{path}")
-    text = _environment().get_template("digest/email.txt").render(context)
-    html = _environment().get_template("digest/email.html").render(context)
+                   link=lambda path: f"{digest.base_url}{path}", kind=_kind)
+    text = templates().get_template("digest/email.txt").render(context)
+    html = templates().get_template("digest/email.html").render(context)
     return RenderedDigest(subject=context["subject"], text=text, html=_INLINER.inline(html))

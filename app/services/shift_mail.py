@@ -16,21 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.mail import Mail, send
+from app.mail import Mail, send, templates
 from app.services.shifts import FOCUS_LABELS, Notice, describe, site_label
-from config import PROJECT_ROOT, Config
+from config import Config
 from models import Shift, ShiftAssignment
 
 log = logging.getLogger("diaryboost.shifts")
-
-# Its own environment: the reminder job runs without a Flask app.
-_env = Environment(loader=FileSystemLoader(str(PROJECT_ROOT / "templates")),
-                   autoescape=select_autoescape(["html"]), trim_blocks=True,
-                   lstrip_blocks=True)
 
 # The longest reminder lead a user can choose (Config allows up to a day).
 MAX_LEAD = timedelta(hours=24)
@@ -68,8 +62,8 @@ def _zone(user, config: Config) -> ZoneInfo:
 
 
 def _render(name: str, **context) -> tuple[str, str]:
-    return (_env.get_template(f"mail/{name}.txt").render(**context),
-            _env.get_template(f"mail/{name}.html").render(**context))
+    return (templates().get_template(f"mail/{name}.txt").render(**context),
+            templates().get_template(f"mail/{name}.html").render(**context))
 
 
 def _links(config: Config) -> dict:
