@@ -33,6 +33,7 @@ from app.ranking.needs import (
     _series,
     _utc,
 )
+from app.text import plural
 
 Group = Literal["act", "protect", "watch"]
 
@@ -333,7 +334,7 @@ def _minutes_to_drop(c: _Candidate, first_off: float) -> float:
 
 
 def _recs(n: int) -> str:
-    return f"{n} more rec" if n == 1 else f"{n} more recs"
+    return plural(n, "more rec")
 
 
 def _rate(per_hour: float) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.errors import Conflict, NotFound, ValidationError
-from app.text import plural_noun
+from app.text import plural, plural_noun
 from app.validation import INT32_MAX, one_line
 from models import FEED_KINDS, PLATFORMS, Feed, Site, utcnow
 from scrapers.hosts import parse_host_list
@@ -293,8 +293,7 @@ def feed_health(feed: Feed, failures_to_flag: int) -> FeedHealth:
     if is_failing(feed.error_count, failures_to_flag):
         return FeedHealth("failing", f"FAILING ({feed.error_count} consecutive errors)")
     if feed.error_count:
-        noun = "error" if feed.error_count == 1 else "errors"
-        return FeedHealth("erroring", f"{feed.error_count} consecutive {noun}")
+        return FeedHealth("erroring", plural(feed.error_count, "consecutive error"))
     if feed.last_polled_at is None:
         return FeedHealth("new", "not polled yet")
     return FeedHealth("ok", "ok")
