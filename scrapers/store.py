@@ -34,7 +34,7 @@ from models import (
 from scrapers import crosspost
 from scrapers.adapters.base import story_guid
 from scrapers.hosts import site_hosts
-from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, html_to_text
+from scrapers.topics import DEFAULT_RULES, CompiledRules, Rule, TaggedEntry, score
 from scrapers.types import DiaryCounts, EntryData
 
 log = logging.getLogger(__name__)
@@ -503,7 +503,7 @@ def retag(session: Session, rules: CompiledRules, batch: int = 1000) -> int:
             break
         last_id = rows[-1].id
         for row in rows:
-            match = rules.score(row.title, row.tags or [], html_to_text(row.summary_html or ""))
+            match = score(row.title, row.tags or [], row.summary_html or "", rules)
             if match.score != row.topic_score or list(match.terms) != list(row.topic_terms or []):
                 changes.append({"id": row.id, "topic_score": match.score,
                                 "topic_terms": list(match.terms)})

@@ -353,14 +353,25 @@ def compile_rules(rules: Sequence[Rule]) -> CompiledRules:
     return _compile(tuple(rules))
 
 
-def score(title: str, tags: Sequence[str], body: str, rules: Sequence[Rule]) -> TopicMatch:
-    """Score a diary's text against ``rules``. ``body`` is plain text (see html_to_text)."""
-    return compile_rules(rules).score(title, tags, body)
+def _compiled(rules: Sequence[Rule] | CompiledRules) -> CompiledRules:
+    return rules if isinstance(rules, CompiledRules) else compile_rules(rules)
 
 
-def explain(title: str, tags: Sequence[str], body: str, rules: Sequence[Rule]) -> list[Hit]:
-    """Every phrase found, per field, with the points it earned (for `topics test`)."""
-    return compile_rules(rules).hits(title, tags, body)
+def score(title: str, tags: Sequence[str], body_html: str,
+          rules: Sequence[Rule] | CompiledRules) -> TopicMatch:
+    """The one topic score of a diary: real tagging (ingest and re-tag), `topics test`
+    and the Topics page's test box all call this, so they cannot disagree.
+
+    ``body_html`` is the summary as the feed gives it (HTML or plain text): only its
+    visible text counts (:func:`html_to_text`), so a phrase in an href scores nothing.
+    ``rules`` is the rule set in force (``store.load_rules``), compiled or not."""
+    return _compiled(rules).score(title, tags, html_to_text(body_html or ""))
+
+
+def explain(title: str, tags: Sequence[str], body_html: str,
+            rules: Sequence[Rule] | CompiledRules) -> list[Hit]:
+    """Every phrase :func:`score` finds, per field, with its points (for `topics test`)."""
+    return _compiled(rules).hits(title, tags, html_to_text(body_html or ""))
 
 
 @dataclass(frozen=True)
@@ -373,5 +384,4 @@ class TaggedEntry:
 
 def tag_entries(entries: Iterable[EntryData], rules: CompiledRules) -> list[TaggedEntry]:
     """Score each entry (pure): title, tags and the summary's visible text."""
-    return [TaggedEntry(e, rules.score(e.title, e.tags, html_to_text(e.summary_html)))
-            for e in entries]
+    return [TaggedEntry(e, score(e.title, e.tags, e.summary_html, rules)) for e in entries]

@@ -118,28 +118,20 @@ def set_rule_enabled(session: Session, rule_id: int, enabled: bool) -> TopicRule
     return update_rule(session, rule_id, enabled=enabled)
 
 
-def enabled_rules(session: Session) -> list:
-    """The enabled rules as ``scrapers.topics.Rule`` values, for ``score``."""
-    from scrapers.topics import Rule
-
-    rows = session.scalars(select(TopicRule).where(TopicRule.enabled.is_(True))
-                           .order_by(TopicRule.id))
-    return [Rule(phrase=row.phrase, weight=row.weight, field=row.field,
-                 needs_context=row.needs_context) for row in rows]
-
-
 def split_tags(text: str) -> list[str]:
     """Tags as typed in a form: comma separated, blanks dropped."""
     return [tag.strip() for tag in (text or "").split(",") if tag.strip()]
 
 
 def try_score(session: Session, title: str, tags: Sequence[str] = (), body: str = ""):
-    """Score a pasted title (tags, body) with the current enabled rules -> TopicMatch."""
+    """Score a pasted title (tags, body as HTML or text) as tagging would -> TopicMatch:
+    the same rules in force (``store.load_rules``) and the same ``scrapers.topics.score``."""
+    from scrapers.store import load_rules
     from scrapers.topics import score
 
     if not (title or "").strip():
         raise ValidationError("Paste a title to test")
-    return score(title, list(tags), body or "", enabled_rules(session))
+    return score(title, list(tags), body or "", load_rules(session))
 
 
 def retag(session: Session) -> int:
