@@ -36,14 +36,23 @@ def test_two_schedulers_never_both_run_a_job(engine):
             s.commit()
 
 
-def test_failing_job_does_not_escape(engine):
+def test_failing_job_does_not_escape(engine, caplog):
     sessions = sessionmaker(bind=engine, expire_on_commit=False)
+    calls = []
 
     def boom(ctx):
+        calls.append(ctx)
         raise RuntimeError("feed exploded")
 
-    guard = LeaderGuard(sessions, holder="solo")
+    guard = LeaderGuard(sessions, now=lambda: datetime(2026, 11, 20, tzinfo=UTC),
+                        holder="solo")
+    run = guard.wrap(jobs.JobSpec("boom", boom, lambda c: 1), "ctx")
     try:
-        assert guard.wrap(jobs.JobSpec("boom", boom, lambda c: 1), None)() is None
+        with caplog.at_level("ERROR", logger="diaryboost.scheduler"):
+            assert run() is None  # the job ran, raised, and the error stayed inside
+            assert run() is None  # and the next run tries again
+        assert calls == ["ctx", "ctx"]
+        failures = [r for r in caplog.records if r.getMessage() == "job boom failed"]
+        assert len(failures) == 2 and "feed exploded" in str(failures[0].exc_info[1])
     finally:
         guard.release()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -21,6 +21,7 @@ from scrapers.topics import DEFAULT_RULES
 from scrapers.types import FetchResult
 from tests.conftest import PROJECT_ROOT
 from tests.intake.conftest import add_feed, add_sim_site
+from tests.intake.parse_signal import SignallingBody
 from tests.processes import alive, children, kill_and_orphans, survivors
 
 FEEDS = 6
@@ -66,39 +67,46 @@ def test_a_worker_killed_between_polls_is_replaced(pool, network, fetcher):
     assert again.kind == "ok" and again.tagged
 
 
-def big_feed(entries: int = 20000) -> FetchResult:
-    """A feed that takes a parser process several seconds."""
+def big_feed(entries: int = 20000, port: int | None = None) -> FetchResult:
+    """A feed that takes a parser process several seconds. With ``port``, each worker that
+    takes it up says so on that port (:mod:`tests.intake.parse_signal`)."""
     items = "".join(f"<item><title>Single payer diary {n}</title>"
                     f"<link>http://kos.example/d/{n}</link></item>" for n in range(entries))
     body = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
+    if port is not None:
+        body = SignallingBody(body, port)
     return FetchResult("http://kos.example/rss", "http://kos.example/rss", 200, body=body)
 
 
-def parse_while_killing(pool, result, *, times: int):
-    """Parse ``result`` in ``pool`` while killing the worker that parses it ``times`` times."""
-    with ThreadPoolExecutor(1) as thread:
+def parse_while_killing(pool, *, times: int):
+    """Parse a big feed in ``pool``, killing the workers each time one has taken it up,
+    ``times`` times; returns the decision, the killed pids and the parse's result."""
+    with socket.create_server(("127.0.0.1", 0)) as server, ThreadPoolExecutor(1) as thread:
+        server.settimeout(60)
+        result = big_feed(port=server.getsockname()[1])
         pending = thread.submit(pool.parse_and_tag, state_for(result.url), result, "h")
         killed: set[int] = set()
-        while len(killed) < times and not pending.done():
-            time.sleep(0.3)  # the worker is now deep in a parse of several seconds
+        for _ in range(times):
+            conn, _address = server.accept()  # a worker holds the body: the parse is on
+            with conn:
+                assert conn.recv(16) == b"parsing"
+            assert not pending.done()
             for pid in set(pool.pids()) - killed:
                 os.kill(pid, signal.SIGKILL)
                 killed.add(pid)
-        return pending.result(timeout=60), killed
+        return pending.result(timeout=60), killed, result
 
 
 @pytest.mark.slow
 def test_a_feed_whose_worker_dies_mid_parse_is_retried_once(pool):
-    result = big_feed()
-    decision, killed = parse_while_killing(pool, result, times=1)
+    decision, killed, _result = parse_while_killing(pool, times=1)
     assert len(killed) == 1
     assert decision.kind == "ok" and len(decision.tagged) == 20000
 
 
 @pytest.mark.slow
 def test_a_feed_that_kills_two_workers_is_an_error_not_a_crash(pool):
-    result = big_feed()
-    decision, killed = parse_while_killing(pool, result, times=2)
+    decision, killed, result = parse_while_killing(pool, times=2)
     assert len(killed) == 2
     assert decision.kind == "error" and decision.message == WORKER_DIED
     assert decision.result is result
