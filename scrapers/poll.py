@@ -120,17 +120,20 @@ def _validators(state: FeedState) -> tuple[str | None, str | None]:
 
 
 def poll_feed(sessions: sessionmaker[Session], feed_id: int, now: datetime, fetcher, *,
-              policy: SchedulePolicy | None = None) -> PollOutcome:
+              policy: SchedulePolicy | None = None,
+              parser: ParsePool | None = None) -> PollOutcome:
     """Poll one feed now (whatever its next_poll_at) and record the outcome on its row.
 
     Raises FeedNotFound for an unknown id; every other failure (network, HTTP, parse,
     storage) is an outcome with ``error`` set, recorded in the feed row and the poll log.
+    ``parser``: anything with ParsePool's ``parse_and_tag`` (default: parse in this
+    process), e.g. a test's parser that counts what it is given.
     """
     with sessions() as session:
         state = _read_states(session, [feed_id], now).get(feed_id)
     if state is None:
         raise FeedNotFound(feed_id)
-    return _poll(sessions, state, now, fetcher, policy or SchedulePolicy())
+    return _poll(sessions, state, now, fetcher, policy or SchedulePolicy(), parser)
 
 
 def _poll(sessions, state: FeedState, now: datetime, fetcher, policy: SchedulePolicy,
