@@ -3,6 +3,7 @@ database and no network (scrapers.decide.plan_update; storage only applies it)."
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from scrapers.decide import Decision, FeedState, classify, plan_update
@@ -76,3 +77,45 @@ def test_a_permanent_move_updates_the_url_unless_another_feed_polls_it():
     assert plan.feed_values["url"] == "https://kos.example/new.xml"
     taken = plan_update(state(), decision, T0, POLICY, url_taken_by=3)
     assert "url" not in taken.feed_values and "feed 3 already polls" in taken.warning
+
+
+# classify: everything decided before any parse --------------------------------------
+
+def test_classify_a_new_body_goes_to_the_parser_with_its_hash():
+    decision = classify(state(), fetched(200, b"<rss>new</rss>"))
+    assert decision.kind == "parse"
+    assert decision.body_hash == hashlib.sha256(b"<rss>new</rss>").hexdigest()
+    assert decision.message is None and decision.parsed is None
+
+
+def test_classify_the_body_already_stored_is_unchanged_and_not_parsed():
+    body = b"<rss>same</rss>"
+    same = hashlib.sha256(body).hexdigest()
+    decision = classify(state(body_hash=same), fetched(200, body))
+    assert (decision.kind, decision.body_hash) == ("unchanged", same)
+    # A first poll (no stored hash) parses even an empty body: it is the parser that
+    # says whether it is a feed.
+    assert classify(state(body_hash=None), fetched(200, b"")).kind == "parse"
+
+
+def test_classify_a_304_we_asked_for_is_not_modified_and_an_unasked_one_an_error():
+    assert classify(state(), fetched(304, None)).kind == "not_modified"
+    unasked = classify(state(), fetched(304, None, error="304 without a conditional request"))
+    assert (unasked.kind, unasked.message) == ("error", "304 without a conditional request")
+
+
+def test_classify_410_is_gone_whatever_else_the_response_says():
+    gone = classify(state(), fetched(410, b"<rss/>", error="HTTP 410"))
+    assert gone.kind == "gone" and "410 Gone" in gone.message
+
+
+def test_classify_failures_are_errors_with_a_message():
+    for result, message in [
+        (fetched(500, b"oops", error="HTTP 500"), "HTTP 500"),
+        (fetched(None, None, error="timed out after 30 s"), "timed out after 30 s"),
+        (fetched(404, b""), "HTTP 404"),  # no error text: the status says it
+        (fetched(301, b""), "HTTP 301"),  # a redirect that was not followed is no feed
+        (fetched(200, b"<rss/>", error="body over 5 MB"), "body over 5 MB"),
+    ]:
+        decision = classify(state(body_hash=None), result)
+        assert (decision.kind, decision.message) == ("error", message), result
