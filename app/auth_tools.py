@@ -1,15 +1,13 @@
-"""Password hashing and role checks used by views and the CLI."""
+"""Password hashing and tokens, for services and the CLI (no Flask: the views' role
+check is :mod:`app.web_auth`)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort
-from flask_login import current_user, login_required
 
 _hasher = PasswordHasher()
 
@@ -41,19 +39,3 @@ def new_token() -> str:
 def token_digest(token: str) -> str:
     """API tokens are long random strings, so a plain SHA-256 is enough to store them."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def role_required(role: str):
-    """Require a logged-in user with at least ``role``; others get 403."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(*args, **kwargs):
-            if not current_user.has_role(role):
-                abort(403, description=f"This page is for {role}s only.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator

@@ -1,16 +1,15 @@
-"""Domain errors, and the one place they become HTTP answers."""
+"""Domain errors: something a user asked for cannot be done, and the message says why.
+
+Plain Python, raised by services and caught by every edge: the web layer turns them
+into HTTP answers (:mod:`app.http_errors`, which owns the status codes), the CLI into
+one line and a non-zero exit.
+"""
 
 from __future__ import annotations
-
-from flask import Flask, jsonify, render_template, request
-from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
 
 
 class DomainError(Exception):
     """Something the user asked for cannot be done; the message says why."""
-
-    status = 400
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -18,47 +17,16 @@ class DomainError(Exception):
 
 
 class ValidationError(DomainError):
-    status = 400
+    """The request is malformed or out of bounds (the web answers 400)."""
 
 
 class PermissionDenied(DomainError):
-    status = 403
+    """The user may not do this (403)."""
 
 
 class NotFound(DomainError):
-    status = 404
+    """What the request names does not exist (404)."""
 
 
 class Conflict(DomainError):
-    status = 409
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
-
-
-def _render(status: int, title: str, message: str):
-    if _wants_json():
-        return jsonify(error=title, message=message), status
-    return render_template("error.html", status=status, title=title, message=message), status
-
-
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(DomainError)
-    def _domain(err: DomainError):
-        return _render(err.status, type(err).__name__, err.message)
-
-    @app.errorhandler(CSRFError)
-    def _csrf(err: CSRFError):
-        return _render(400, "Form expired or invalid",
-                       "The form could not be verified (missing or stale security token). "
-                       "Go back, reload the page and try again.")
-
-    @app.errorhandler(429)
-    def _too_many(err):
-        return _render(429, "Too many attempts",
-                       "Too many attempts in a short time. Wait a few minutes and try again.")
-
-    @app.errorhandler(HTTPException)
-    def _http(err: HTTPException):
-        return _render(err.code or 500, err.name, err.description or "")
+    """It clashes with the current state, e.g. a duplicate (409)."""

@@ -1,17 +1,17 @@
-"""diaryboost web application factory."""
+"""The web application factory: Flask, its extensions, error pages and blueprints."""
 
 from __future__ import annotations
 
 import logging
 import types
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import access_log, db, login_throttle, security, validation
-from app.errors import register_error_handlers
+from app import access_log, clock, db, login_throttle, request_bounds, security
 from app.extensions import csrf, limiter, login_manager
+from app.http_errors import register_error_handlers
 from config import PROJECT_ROOT, Config
 from models import User, make_engine, make_session_factory
 
@@ -25,9 +25,9 @@ def create_app(config: Config | None = None,
                 instance_path=str(config.INSTANCE_PATH))
     app.config.from_mapping(config.flask_settings())
     app.extensions["diaryboost.config"] = config
-    app.json = validation.BoundedJSONProvider(app)
-    app.url_value_preprocessor(validation.url_ids)
-    app.before_request(validation.refuse_nul_bytes)
+    app.json = request_bounds.BoundedJSONProvider(app)
+    app.url_value_preprocessor(request_bounds.url_ids)
+    app.before_request(request_bounds.refuse_nul_bytes)
     if config.TRUSTED_PROXIES:
         # Only as many X-Forwarded-For hops as there are proxies we run are believed;
         # without this a client could name any address and escape the login limits.
@@ -43,12 +43,18 @@ def create_app(config: Config | None = None,
     limiter.init_app(app)
     login_manager.init_app(app)
     register_error_handlers(app)
+    clock.read_pins_with(_pinned_now)
     _register_blueprints(app)
     _template_helpers(app)
     access_log.install(app.url_map)
     app.log_exception = types.MethodType(_log_exception, app)
     logging.getLogger("diaryboost").setLevel(logging.INFO)
     return app
+
+
+def _pinned_now():
+    # A test pins one app's clock (app.clock.pin); other apps in the process run free.
+    return current_app.extensions.get(clock.PIN_KEY) if has_app_context() else None
 
 
 @login_manager.user_loader

@@ -10,14 +10,14 @@ import logging
 import os
 import socket
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import jobs
+from app import clock, jobs
 from app.services import leases
 from config import Config
 
@@ -26,14 +26,10 @@ LEASE_NAME = "scheduler"
 LEASE_TTL = timedelta(seconds=90)
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class LeaderGuard:
     """Runs a job only while this process holds the scheduler lease."""
 
-    def __init__(self, sessions: sessionmaker[Session], now=_utcnow, holder: str | None = None):
+    def __init__(self, sessions: sessionmaker[Session], now=clock.now, holder: str | None = None):
         self.sessions = sessions
         self.now = now
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -63,7 +59,7 @@ class LeaderGuard:
 
 
 def build_scheduler(config: Config, sessions: sessionmaker[Session], *, blocking: bool,
-                    now=_utcnow) -> tuple[BaseScheduler, LeaderGuard]:
+                    now=clock.now) -> tuple[BaseScheduler, LeaderGuard]:
     jobs.load_feature_jobs()
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(
@@ -76,8 +72,8 @@ def build_scheduler(config: Config, sessions: sessionmaker[Session], *, blocking
     context = jobs.JobContext(config=config, sessions=sessions, now=now)
     for spec in jobs.JOBS:
         scheduler.add_job(guard.wrap(spec, context), "interval", seconds=spec.seconds(config),
-                          id=spec.id, name=spec.id, next_run_time=_utcnow())
+                          id=spec.id, name=spec.id, next_run_time=clock.now())
     # Keep the lease fresh even when no job is due for a while.
     scheduler.add_job(guard.is_leader, "interval", seconds=LEASE_TTL.total_seconds() / 3,
-                      id="lease-heartbeat", next_run_time=_utcnow())
+                      id="lease-heartbeat", next_run_time=clock.now())
     return scheduler, guard

@@ -17,13 +17,14 @@ import http.cookiejar
 import logging
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
 from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
+from models.base import utcnow
 from scrapers.deadline import deadline as deadline_scope
 from scrapers.guard import AddressRefused, GuardedAdapter, check_url, find_refusal
 from scrapers.hosts import on_hosts
@@ -79,7 +80,7 @@ def parse_retry_after(value: str | None, date_header: str | None = None) -> floa
             base = None
         if base is not None and base.tzinfo is None:
             base = base.replace(tzinfo=UTC)
-    base = base or datetime.now(UTC)
+    base = base or utcnow()
     return max(0.0, (when - base).total_seconds())
 
 

@@ -1,10 +1,10 @@
 """`db upgrade`: bring the schema to the newest migration (and seed a fresh database)."""
 
-from datetime import UTC, datetime
 
 import click
 from sqlalchemy import func, inspect, select
 
+from app import clock
 from app.cli import Env, cli, pass_env
 from models import Site
 from models.migrate import upgrade
@@ -32,7 +32,7 @@ def db_upgrade(env: Env, revision: str) -> None:
         if session.scalar(select(func.count(Site.id))) == 0:
             from scrapers.seeds import seed_defaults
 
-            seed_defaults(session, datetime.now(UTC))
+            seed_defaults(session, clock.now())
             session.commit()
             click.echo("seeded the default sites, feeds and topic rules "
                        "(see `python run.py sources list`)")

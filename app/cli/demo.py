@@ -15,11 +15,12 @@ import hashlib
 import logging
 import secrets
 import socket
-from datetime import UTC, datetime
+from datetime import datetime
 
 import click
 from sqlalchemy import select
 
+from app import clock
 from app.cli import Env, cli, pass_env
 from config import Config
 from models import Feed, Site, TopicRule, make_engine, make_session_factory
@@ -224,7 +225,7 @@ def demo(env: Env, host: str, port: int, sim_port: int, seed: int) -> None:
                                    f"{sim_port}: {err.strerror}") from None
     try:
         click.echo(f"simulated blogs on {sim_base} (seed {seed})")
-        people, outcomes = prepare(config, sessions, network, datetime.now(UTC), seed)
+        people, outcomes = prepare(config, sessions, network, clock.now(), seed)
         new = sum(o.new_count for o in outcomes)
         failed = [o for o in outcomes if o.error]
         click.echo(f"first poll: {len(outcomes)} feeds, {new} new diaries"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import click
 
+from app import clock
 from app.cli import Env, cli, pass_env
 from app.digest.build import build_week
 from app.digest.preview import default_week
@@ -19,17 +18,13 @@ def digest_group() -> None:
     """The weekly digest email."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 @digest_group.command("preview")
 @click.option("--week", default=None, help="ISO week such as 2026-W47; default: last week.")
 @click.option("--text", "as_text", is_flag=True, help="Print the plain-text part.")
 @pass_env
 def digest_preview(env: Env, week: str | None, as_text: bool) -> None:
     """Print the digest of a week (HTML, or plain text with --text), as an admin sees it."""
-    now = _now()
+    now = clock.now()
     config = env.config
     with env.sessions() as session:
         digest = build_week(session, week or default_week(now, config), now, config)
@@ -45,7 +40,7 @@ def digest_preview(env: Env, week: str | None, as_text: bool) -> None:
 @pass_env
 def digest_send(env: Env, week: str | None, dry: bool) -> None:
     """Send a week's digest to every subscriber who has not had it yet (never twice)."""
-    now = _now()
+    now = clock.now()
     config = env.config
     week = week or default_week(now, config)
     if dry:

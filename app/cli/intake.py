@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from datetime import UTC, datetime
 
 import click
 from sqlalchemy import select
 
+from app import clock
 from app.cli import ROW_ID, Env, cli, pass_env
 from app.services import polling
 from app.text import count
@@ -17,11 +17,7 @@ from models import Diary, Site
 from scrapers import store
 from scrapers.clean import terminal_safe
 from scrapers.seeds import seed_defaults
-from scrapers.topics import DEFAULT_RULES, FIELD_WEIGHTS, compile_rules, explain, html_to_text
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from scrapers.topics import DEFAULT_RULES, FIELD_WEIGHTS, explain, score
 
 
 @cli.command("poll")
@@ -45,7 +41,7 @@ def poll(env: Env, site_slug: str | None, feed_id: int | None) -> None:
             with lock:  # outcomes arrive from the worker threads
                 bar.update(1)
 
-        outcomes = polling.poll_feeds(env.config, env.sessions, ids, _now, on_done=done)
+        outcomes = polling.poll_feeds(env.config, env.sessions, ids, clock.now, on_done=done)
     for o in sorted(outcomes, key=lambda o: o.feed_id):
         counts = f"{o.new_count} new, {o.updated_count} updated"
         status = o.http_status if o.http_status is not None else "-"
@@ -73,7 +69,7 @@ def refresh_counts_command(env: Env, site_slug: str | None) -> None:
     from app.services import scrape_health
     from app.services.counts import refresh_due_counts
 
-    now = _now()
+    now = clock.now()
     try:
         done = refresh_due_counts(env.config, env.sessions, now, site_slug)
     except NotFound as err:
@@ -152,12 +148,11 @@ def topics_test(env: Env, title: str, tags: str, body: str, defaults: bool) -> N
         with env.sessions() as session:
             rules = store.load_rules(session)
     tag_list = [t.strip() for t in tags.split(",") if t.strip()]
-    text = html_to_text(body)
-    hits = explain(title, tag_list, text, rules)
+    hits = explain(title, tag_list, body, rules)
     for hit in hits:
         click.echo(f"  {hit.field:<5} {hit.phrase!r:<34} weight {hit.weight:g} "
                    f"× {FIELD_WEIGHTS[hit.field]:g} = {hit.points:g}")
-    match = compile_rules(rules).score(title, tag_list, text)
+    match = score(title, tag_list, body, rules)
     verdict = "health care" if match.score > 0 else "not health care"
     click.echo(f"score {match.score:g} ({verdict}) from {len(rules)} rules"
                + (f": {', '.join(match.terms)}" if match.terms else ""))
@@ -169,7 +164,7 @@ def seed(env: Env) -> None:
     """Add the default sites (Daily Kos, MyDD, Calitics), their feeds and the default topic
     rules where missing. Safe to run again."""
     with env.sessions() as session:
-        seed_defaults(session, _now())
+        seed_defaults(session, clock.now())
         session.commit()
         sites = session.scalars(select(Site).order_by(Site.slug)).all()
         for site in sites:

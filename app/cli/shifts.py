@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
+from app import clock
 from app.cli import Env, cli, pass_env
 from app.services import shifts as svc
 from app.services.shift_mail import send_due_reminders
@@ -18,9 +19,9 @@ def shifts_group() -> None:
     """Amplification shifts."""
 
 
-def _now(value: str | None) -> datetime:
+def _at(value: str | None) -> datetime:
     if not value:
-        return datetime.now(UTC)
+        return clock.now()
     try:
         when = datetime.fromisoformat(value)
     except ValueError:
@@ -43,7 +44,7 @@ def shifts_list(env: Env, week: bool, tz: str | None, now_text: str | None) -> N
     zone = zone_named(tz or env.config.TIMEZONE)
     if zone is None:
         raise click.BadParameter(f"unknown time zone {tz!r}", param_hint="--timezone")
-    now = _now(now_text)
+    now = _at(now_text)
     end = now + timedelta(days=7 if week else 1)
     with env.sessions() as session:
         shifts = svc.shifts_between(session, now, end)
@@ -62,5 +63,5 @@ def shifts_list(env: Env, week: bool, tz: str | None, now_text: str | None) -> N
 @pass_env
 def shifts_remind(env: Env, now_text: str | None) -> None:
     """Send due shift reminders once (what the scheduler does every minute)."""
-    sent = send_due_reminders(env.config, env.sessions, _now(now_text))
+    sent = send_due_reminders(env.config, env.sessions, _at(now_text))
     click.echo(f"{plural(sent, 'reminder')} sent")

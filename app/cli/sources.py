@@ -3,7 +3,7 @@ diaryboost polls. Every command goes through app.services.sources, like the admi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -16,10 +16,6 @@ from app.services.opml import read_bounded
 from app.text import plural
 from models import FEED_KINDS, PLATFORMS
 from scrapers.clean import terminal_safe
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _when(value: datetime | None) -> str:
@@ -73,7 +69,7 @@ def sources_add(env: Env, site_slug: str, url: str, kind: str) -> None:
     """Subscribe a site to a feed; it is polled at the next scheduler tick."""
     with env.sessions() as session:
         feed = source_service.add_feed(session, site_slug=site_slug, url=url, kind=kind,
-                                       now=_now())
+                                       now=clock.now())
         session.commit()
         click.echo(f"added feed {feed.id} {feed.url} to {site_slug}")
 
@@ -88,7 +84,7 @@ def sources_add_site(env: Env, slug: str, name: str, base_url: str, platform: st
     """Add a blog; its platform's default feeds come with it."""
     with env.sessions() as session:
         site = source_service.add_site(session, slug=slug, name=name, base_url=base_url,
-                                       platform=platform, now=_now())
+                                       platform=platform, now=clock.now())
         session.commit()
         click.echo(f"added site {site.slug} ({site.platform}) with "
                    f"{plural(len(site.feeds), 'feed')}")
@@ -103,7 +99,7 @@ def sources_add_site(env: Env, slug: str, name: str, base_url: str, platform: st
 def sources_disable(env: Env, feed_id: int, reason: str | None) -> None:
     """Stop polling a feed."""
     with env.sessions() as session:
-        feed = source_service.set_feed_enabled(session, feed_id, False, reason)
+        feed = source_service.set_feed_enabled(session, feed_id, False, reason, now=clock.now())
         session.commit()
         click.echo(f"feed {feed.id} disabled ({feed.disabled_reason})")
 
@@ -114,7 +110,7 @@ def sources_disable(env: Env, feed_id: int, reason: str | None) -> None:
 def sources_enable(env: Env, feed_id: int) -> None:
     """Poll a feed again; its error count is cleared and it is due now."""
     with env.sessions() as session:
-        feed = source_service.set_feed_enabled(session, feed_id, True, now=_now())
+        feed = source_service.set_feed_enabled(session, feed_id, True, now=clock.now())
         session.commit()
         click.echo(f"feed {feed.id} enabled, due now")
 
@@ -128,7 +124,7 @@ def sources_import_opml(env: Env, file: Path, site_slug: str) -> None:
     with env.sessions() as session:
         with file.open("rb") as stream:
             data = read_bounded(stream)
-        added = source_service.import_opml(session, data, site_slug, _now())
+        added = source_service.import_opml(session, data, site_slug, clock.now())
         session.commit()
         for feed in added:
             click.echo(f"  added [{feed.id}] {feed.url}")
@@ -144,7 +140,7 @@ def sources_import_opml(env: Env, file: Path, site_slug: str) -> None:
 def sources_export_opml(env: Env, output: Path | None) -> None:
     """Export every feed as OPML 2.0, one folder per site."""
     with env.sessions() as session:
-        data = source_service.export_opml(session, _now())
+        data = source_service.export_opml(session, clock.now())
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.errors import Conflict, NotFound, ValidationError
 from app.text import plural, plural_noun
 from app.validation import INT32_MAX, one_line
-from models import FEED_KINDS, PLATFORMS, Feed, Site, utcnow
+from models import FEED_KINDS, PLATFORMS, Feed, Site
 from scrapers.hosts import parse_host_list
 from scrapers.schedule import is_failing
 
@@ -141,18 +141,18 @@ def add_feed(session: Session, *, site_slug: str, url: str, kind: str = "diaries
 
 
 def set_feed_enabled(session: Session, feed_id: int, enabled: bool,
-                     reason: str | None = None, *, now: datetime | None = None) -> Feed:
+                     reason: str | None = None, *, now: datetime) -> Feed:
     """Disable a feed (with an optional reason) or re-enable it.
 
     Re-enabling is a fresh start: the error count and reason are cleared and the feed is
-    due at ``now`` (default: the current time), so an admin sees at once whether it works.
+    due at ``now``, so an admin sees at once whether it works.
     """
     feed = get_feed(session, feed_id)
     if enabled:
         feed.enabled = True
         feed.error_count = 0
         feed.disabled_reason = None
-        feed.next_poll_at = now or utcnow()
+        feed.next_poll_at = now
     else:
         feed.enabled = False
         feed.disabled_reason = ((reason or "").strip() or "disabled by an admin")[:MAX_REASON]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth_tools import role_required
 from app.db import commit, get_db
 from app.errors import DomainError
 from app.forms import EmptyForm, RoleForm, UserCreateForm
+from app.http_errors import http_status
 from app.services import users as user_service
+from app.web_auth import role_required
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -29,7 +30,7 @@ def index():
             return redirect(url_for(".index"))
         except DomainError as err:
             flash(err.message, "error")
-            status = err.status
+            status = http_status(err)
     elif form.errors:
         status = 400
     return render_template("admin/users.html", form=form, users=user_service.list_users(get_db()),

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import commit, get_db
 from app.errors import Conflict, DomainError
+from app.http_errors import http_status
 from app.services import board_marks
 from app.services import boost as boost_service
 from app.templating import viewer_zone
@@ -42,8 +43,8 @@ def hide(diary_id: int):
     except DomainError as err:
         # The row stays as it was; the message says why nothing changed.
         row = boost_service.boost_row(get_db(), current_user, now, diary_id) \
-            if err.status != 404 else None
-        return _answer(diary_id, ("error", err.message), err.status,
+            if http_status(err) != 404 else None
+        return _answer(diary_id, ("error", err.message), http_status(err),
                        "boost/_row_response.html", row=row)
     diary = get_db().get(Diary, diary_id)
     words = "Hidden: not for you." if mark.kind == "dismiss" else "Snoozed."
@@ -64,7 +65,7 @@ def unhide(diary_id: int):
     except Conflict as err:
         notice = ("info", err.message)  # a second click on Undo changes nothing
     except DomainError as err:
-        notice, status = ("error", err.message), err.status
+        notice, status = ("error", err.message), http_status(err)
     row = boost_service.boost_row(get_db(), current_user, now, diary_id) \
         if status != 404 else None
     return _answer(diary_id, notice, status, "boost/_row_response.html", row=row)

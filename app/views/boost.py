@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app import clock
 from app.db import commit, get_db
 from app.errors import Conflict, DomainError, ValidationError
+from app.http_errors import http_status
 from app.services import board_marks, charts, presence, scrape_health
 from app.services import boost as boost_service
 from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
@@ -96,7 +97,7 @@ def act(diary_id: int):
     except Conflict as err:
         notice = ("info", err.message)  # a repeat click is a no-op, not an error
     except DomainError as err:
-        notice, status = ("error", err.message), err.status
+        notice, status = ("error", err.message), http_status(err)
     back = _safe_back(request.form.get("next"), url_for(".today"))
     if request.headers.get("X-Requested-With") != "fetch":
         flash(notice[1], notice[0])

@@ -26,13 +26,14 @@ from wtforms.validators import DataRequired, Length
 
 from app import clock
 from app import login_throttle as throttle
-from app.auth_tools import role_required
 from app.db import commit, get_db
 from app.errors import DomainError
 from app.extensions import limiter
+from app.http_errors import http_status
 from app.mail import send
 from app.services import invites
 from app.services import users as user_service
+from app.web_auth import role_required
 from models import ROLES
 
 bp = Blueprint("onboarding", __name__)
@@ -123,7 +124,7 @@ def setup():
         except DomainError as err:
             db.rollback()
             flash(err.message, "error")
-            status = err.status
+            status = http_status(err)
     elif request.method == "POST":
         status = 400
     token_ok = invites.setup_token_ok(_config().SECRET_KEY, token)
@@ -153,7 +154,7 @@ def set_password(purpose: str, token: str):
         except DomainError as err:
             db.rollback()
             flash(err.message, "error")
-            status = err.status
+            status = http_status(err)
     elif request.method == "POST":
         status = 400
     return render_template("onboarding/password.html", form=form, user=user,

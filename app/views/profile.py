@@ -9,6 +9,7 @@ from app import clock
 from app.db import commit, get_db
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError, PermissionDenied
+from app.http_errors import http_status
 from app.services import profile as profile_service
 from app.services import users as user_service
 from app.views.auth import login_throttle, start_session
@@ -49,7 +50,7 @@ def preferences():
     except DomainError as err:
         get_db().rollback()
         flash(err.message, "error")
-        return _render(err.status)
+        return _render(http_status(err))
     commit()
     return _done("Preferences saved.")
 
@@ -74,7 +75,7 @@ def password():
         if isinstance(err, PermissionDenied):
             login_throttle().failed(email, client, now)
         flash(err.message, "error")
-        return _render(err.status)
+        return _render(http_status(err))
     commit()
     # The change ended every session; this one goes on under the new version.
     start_session(current_user._get_current_object())

@@ -30,16 +30,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app import clock
-from app.auth_tools import role_required
 from app.db import after_commit, commit, get_db
 from app.errors import DomainError
 from app.forms import EmptyForm
+from app.http_errors import http_status
 from app.services import calendar as calendar_service
 from app.services import coverage as coverage_service
 from app.services import shift_mail
 from app.services import shifts as svc
 from app.services.users import user_for_feed_secret
 from app.text import plural
+from app.web_auth import role_required
 from models import FOCUSES
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
@@ -247,7 +248,7 @@ def create():
     except DomainError as err:
         get_db().rollback()
         flash(err.message, "error")
-        return _coverage(form, err.status)
+        return _coverage(form, http_status(err))
     _commit_and_notify(change)
     flash(f"Created {plural(len(change.shifts), 'shift')}.", "success")
     return redirect(url_for(".coverage"))
@@ -278,7 +279,7 @@ def edit(shift_id: int):
         except DomainError as err:
             get_db().rollback()
             flash(err.message, "error")
-            status = err.status
+            status = http_status(err)
             shift = svc.get_shift(get_db(), shift_id)
     elif request.method == "POST":
         status = 400

@@ -14,14 +14,15 @@ from flask import (
 )
 
 from app import clock
-from app.auth_tools import role_required
 from app.db import commit, get_db, session_factory
 from app.errors import DomainError, ValidationError
+from app.http_errors import http_status
 from app.services import extraction, scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
 from app.templating import viewer_zone
 from app.text import plural
+from app.web_auth import role_required
 from models import FEED_KINDS, PLATFORMS
 from models.sites import RULE_FIELDS_EXTRACT, RULE_KINDS
 from scrapers.fetch import Fetcher
@@ -61,7 +62,7 @@ def _refused(err: DomainError):
     # Re-render rather than redirect, so the typed values stay in the forms.
     get_db().rollback()
     flash(err.message, "error")
-    return _page(err.status)
+    return _page(http_status(err))
 
 
 @bp.route("/", methods=["GET"])

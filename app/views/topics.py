@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app import clock
-from app.auth_tools import role_required
 from app.db import commit, get_db
 from app.errors import DomainError
+from app.http_errors import http_status
 from app.services import topics as topic_service
+from app.web_auth import role_required
 from models import RULE_FIELDS
 
 bp = Blueprint("topics", __name__, url_prefix="/admin/topics")
@@ -30,7 +31,7 @@ def _changed(message: str):
 def _refused(err: DomainError):
     get_db().rollback()
     flash(err.message, "error")
-    return _page(err.status)
+    return _page(http_status(err))
 
 
 @bp.route("/", methods=["GET"])
@@ -91,5 +92,5 @@ def test():
                                         form.get("body", ""))
     except DomainError as err:
         flash(err.message, "error")
-        return _page(err.status)
+        return _page(http_status(err))
     return _page(match=match)

@@ -81,13 +81,13 @@ def test_add_feed_unknown_site_names_known_ones(db_session, make_site):
 def test_disable_then_enable_clears_errors_and_makes_feed_due(db_session, make_feed):
     feed = make_feed(error_count=7, last_error="HTTP 500",
                      next_poll_at=T0 + timedelta(hours=20))
-    sources.set_feed_enabled(db_session, feed.id, False, "  moved to new URL ")
+    sources.set_feed_enabled(db_session, feed.id, False, "  moved to new URL ", now=T0)
     assert not feed.enabled and feed.disabled_reason == "moved to new URL"
     sources.set_feed_enabled(db_session, feed.id, True, now=T0)
     assert feed.enabled and feed.error_count == 0 and feed.disabled_reason is None
     assert feed.next_poll_at == T0
     with pytest.raises(NotFound):
-        sources.set_feed_enabled(db_session, 999999, True)
+        sources.set_feed_enabled(db_session, 999999, True, now=T0)
 
 
 def test_update_site_settings_accepts_form_strings(db_session, make_site):

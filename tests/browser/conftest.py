@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from waitress.server import create_server
 
-from app import create_app
+from app import clock, create_app
 from models import make_session_factory
 from tests.conftest import PROJECT_ROOT, fresh_database, make_config
 
@@ -48,7 +48,7 @@ class LiveServer:
 
     def set_now(self, when) -> None:
         """Pin the app's clock (app.clock.now) to ``when``; None lets it run again."""
-        self.app.extensions["diaryboost.clock"] = when
+        self.app.extensions[clock.PIN_KEY] = when
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
