@@ -31,6 +31,7 @@ _HEADER = re.compile(r"(?:^|\s)(?:bcc|cc|to|from|reply-to|sender|subject|content
                      re.IGNORECASE)
 _EMAIL = re.compile(r"<?[^\s<>()@,;:\"]+@[^\s<>()@,;:\"]+>?")
 WEB_SCHEMES = ("http", "https")
+_PLAIN_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
 def clean_text(value: str) -> str:
@@ -63,7 +64,16 @@ def web_link(value: str | None) -> str:
     if not value:
         return ""
     if value.startswith(("http://", "https://")) and value.isprintable() and " " not in value:
-        url = value  # the usual link: no clean-up needed (this runs on every entry)
+        # The usual link (this runs on every entry): a plain host name needs no urlsplit.
+        start = 8 if value[4] == "s" else 7
+        end = len(value)
+        for mark in "/?#":
+            found = value.find(mark, start, end)
+            if found >= 0:
+                end = found
+        if _PLAIN_HOST.fullmatch(value, start, end):
+            return value
+        url = value
     else:
         url = _URL_NOISE.sub("", clean_text(value)).strip(" \x00")
         match = _SCHEME.match(url)
