@@ -79,14 +79,30 @@ def _log_exception(app: Flask, exc_info) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.views import admin_users, auth, main
+    # Every blueprint, named here: a new area adds its import and its line.
+    from app.views import (
+        admin_users,
+        api,
+        auth,
+        board_live,
+        board_marks,
+        boost,
+        digest,
+        feeds,
+        main,
+        onboarding,
+        profile,
+        rhythms,
+        shifts,
+        sources,
+        team,
+        topics,
+    )
 
-    for blueprint in (main.bp, auth.bp, admin_users.bp):
+    for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,
+                      boost.bp, profile.bp, api.bp, feeds.bp, shifts.bp, digest.bp,
+                      onboarding.bp, rhythms.bp, board_live.bp, board_marks.bp):
         app.register_blueprint(blueprint)
-    # Areas added by later features register themselves here.
-    from app.views import register_feature_blueprints
-
-    register_feature_blueprints(app)
 
 
 def _template_helpers(app: Flask) -> None:

@@ -1,8 +1,8 @@
-"""Every periodic job, declared in one list.
+"""Every periodic job, declared in one list (:func:`all_jobs`).
 
 Each job is thin: open a session, select what is due, call the service, log counts.
 Jobs receive the context (session factory, config, clock) and ids, never ORM objects.
-Features append their jobs to JOBS.
+A new job is a function in its area's job module and one row in :func:`all_jobs`.
 """
 
 from __future__ import annotations
@@ -33,26 +33,17 @@ class JobSpec:
     seconds: Callable[[Config], float]
 
 
-JOBS: list[JobSpec] = []
+def all_jobs() -> list[JobSpec]:
+    """Every periodic job with its interval, in one list."""
+    # Imported here, not at the top: the job modules import JobContext from this module.
+    from app import jobs_digest, jobs_intake, jobs_shifts
 
-
-def job(job_id: str, every: Callable[[Config], float]):
-    """Register ``func`` as a periodic job run every ``every(config)`` seconds."""
-
-    def decorator(func):
-        JOBS.append(JobSpec(job_id, func, every))
-        return func
-
-    return decorator
-
-
-def load_feature_jobs() -> None:
-    """Import the modules that declare jobs, so JOBS is complete."""
-    import importlib
-
-    for name in JOB_MODULES:
-        importlib.import_module(name)
-
-
-# Modules whose import registers jobs with @job.
-JOB_MODULES: list[str] = ["app.jobs_shifts", "app.jobs_digest", "app.jobs_intake"]
+    return [
+        JobSpec("poll-due-feeds", jobs_intake.poll_due_feeds,
+                lambda config: jobs_intake.POLL_CHECK_SECONDS),
+        JobSpec("refresh-counts", jobs_intake.refresh_diary_counts,
+                lambda config: max(60.0, config.METRICS_INTERVAL / 5)),
+        JobSpec("shift-reminders", jobs_shifts.shift_reminders, lambda config: 60),
+        JobSpec("digest", jobs_digest.send_digest,
+                lambda config: jobs_digest.CHECK_EVERY_SECONDS),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from app.digest.send import run_scheduled
-from app.jobs import JobContext, job
+from app.jobs import JobContext
 
 log = logging.getLogger("diaryboost.jobs.digest")
 
@@ -13,7 +13,6 @@ log = logging.getLogger("diaryboost.jobs.digest")
 CHECK_EVERY_SECONDS = 300
 
 
-@job("digest", every=lambda config: CHECK_EVERY_SECONDS)
 def send_digest(ctx: JobContext) -> None:
     report = run_scheduled(ctx.config, ctx.sessions, ctx.now())
     if report.queued or report.sent or report.retrying or report.failed:

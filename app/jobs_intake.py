@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from app.jobs import JobContext, job
+from app.jobs import JobContext
 from app.services.counts import refresh_due_counts
 from app.services.polling import poll_feeds
 from scrapers.poll import due_feeds
@@ -19,7 +19,6 @@ log = logging.getLogger("diaryboost.jobs")
 POLL_CHECK_SECONDS = 60
 
 
-@job("poll-due-feeds", every=lambda config: POLL_CHECK_SECONDS)
 def poll_due_feeds(context: JobContext) -> Counter:
     """Poll every enabled feed whose next_poll_at has come, POLL_WORKERS at a time."""
     with context.sessions() as session:
@@ -33,7 +32,6 @@ def poll_due_feeds(context: JobContext) -> Counter:
     return counts
 
 
-@job("refresh-counts", every=lambda config: max(60.0, config.METRICS_INTERVAL / 5))
 def refresh_diary_counts(context: JobContext) -> int:
     """Observe the counts of young diaries due for it, then the sites' rec lists."""
     done = refresh_due_counts(context.config, context.sessions, context.now())

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from app.jobs import JobContext, job
+from app.jobs import JobContext
 from app.services.shift_mail import send_due_reminders
 
 log = logging.getLogger("diaryboost.jobs")
 
 
-@job("shift-reminders", every=lambda config: 60)
 def shift_reminders(context: JobContext) -> int:
     """Every minute: remind whoever's shift starts within their reminder lead."""
     sent = send_due_reminders(context.config, context.sessions, context.now())

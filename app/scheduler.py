@@ -60,7 +60,6 @@ class LeaderGuard:
 
 def build_scheduler(config: Config, sessions: sessionmaker[Session], *, blocking: bool,
                     now=clock.now) -> tuple[BaseScheduler, LeaderGuard]:
-    jobs.load_feature_jobs()
     scheduler_cls = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = scheduler_cls(
         timezone=UTC,
@@ -70,7 +69,7 @@ def build_scheduler(config: Config, sessions: sessionmaker[Session], *, blocking
     )
     guard = LeaderGuard(sessions, now=now)
     context = jobs.JobContext(config=config, sessions=sessions, now=now)
-    for spec in jobs.JOBS:
+    for spec in jobs.all_jobs():
         scheduler.add_job(guard.wrap(spec, context), "interval", seconds=spec.seconds(config),
                           id=spec.id, name=spec.id, next_run_time=clock.now())
     # Keep the lease fresh even when no job is due for a while.

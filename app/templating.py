@@ -11,8 +11,7 @@ from flask_login import current_user
 from app import clock
 from app.text import count, plural
 
-# (endpoint, label, minimum role). Features append their pages; only registered
-# endpoints are shown.
+# (endpoint, label, minimum role), in nav order. Every blueprint is always registered.
 NAV = [
     ("boost.today", "Boost today", "blogger"),
     ("shifts.mine", "My shifts", "blogger"),
@@ -56,13 +55,7 @@ def age(value: datetime | None) -> str:
 def nav_items():
     if not (current_user and current_user.is_authenticated):
         return []
-    endpoints = current_app.view_functions
-    return [(ep, label) for ep, label, role in NAV
-            if ep in endpoints and current_user.has_role(role)]
-
-
-def has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
+    return [(ep, label) for ep, label, role in NAV if current_user.has_role(role)]
 
 
 def init_app(app: Flask) -> None:
@@ -72,4 +65,3 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals["nav_items"] = nav_items
     app.jinja_env.globals["now"] = clock.now
-    app.jinja_env.globals["has_endpoint"] = has_endpoint

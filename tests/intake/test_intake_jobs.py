@@ -17,8 +17,7 @@ from tests.intake.conftest import add_sim_site
 
 
 def job(job_id: str):
-    jobs.load_feature_jobs()
-    return next(spec for spec in jobs.JOBS if spec.id == job_id)
+    return next(spec for spec in jobs.all_jobs() if spec.id == job_id)
 
 
 def sim_config(tmp_path, network, **overrides):
