@@ -1,5 +1,5 @@
 """Password hashing and tokens, for services and the CLI (no Flask: the views' role
-check is :mod:`app.web_auth`)."""
+check is :mod:`app.web.auth`)."""
 
 from __future__ import annotations
 

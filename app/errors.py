@@ -1,7 +1,7 @@
 """Domain errors: something a user asked for cannot be done, and the message says why.
 
 Plain Python, raised by services and caught by every edge: the web layer turns them
-into HTTP answers (:mod:`app.http_errors`, which owns the status codes), the CLI into
+into HTTP answers (:mod:`app.web.http_errors`, which owns the status codes), the CLI into
 one line and a non-zero exit.
 """
 

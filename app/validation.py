@@ -4,7 +4,7 @@ Python's integers and dates are wider than what the database and the calendar ar
 can take: an id of 10**20 overflows PostgreSQL's integers, a week of 0001-01-01 or a shift
 ending after 9999-12-31 overflows ``datetime``. Each such value is refused here with a
 400 naming the field, so a 500 stays what it should be: a bug, logged. The request
-side (URL ids, NULs, JSON depth, form fields) is :mod:`app.request_bounds`.
+side (URL ids, NULs, JSON depth, form fields) is :mod:`app.web.request_bounds`.
 """
 
 from __future__ import annotations

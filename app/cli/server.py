@@ -108,7 +108,8 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
     """Production web server (gunicorn); run the scheduler separately."""
     from gunicorn.app.base import BaseApplication
 
-    from app import access_log, create_app
+    from app import create_app
+    from app.web import access_log
 
     config = env.config
     worker_count = web_workers(config, workers)

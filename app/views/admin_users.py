@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.db import commit, get_db
 from app.errors import DomainError
-from app.forms import EmptyForm, RoleForm, UserCreateForm
-from app.http_errors import http_status
 from app.services import users as user_service
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import commit, get_db
+from app.web.forms import EmptyForm, RoleForm, UserCreateForm
+from app.web.http_errors import http_status
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 

@@ -12,15 +12,15 @@ from functools import wraps
 from flask import Blueprint, g, jsonify, request, url_for
 
 from app import clock
-from app.db import commit, get_db
 from app.errors import ValidationError
-from app.extensions import csrf
 from app.services import actions as action_service
 from app.services import boost as boost_service
 from app.services import presence
 from app.services import users as user_service
 from app.validation import check_id
 from app.views.api_schema import openapi_document
+from app.web.db import commit, get_db
+from app.web.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

@@ -18,10 +18,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app import clock
 from app import login_throttle as throttle
-from app.db import commit, get_db
-from app.extensions import limiter
-from app.forms import EmptyForm, LoginForm
 from app.services import users as user_service
+from app.web.db import commit, get_db
+from app.web.extensions import limiter
+from app.web.forms import EmptyForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 

@@ -11,10 +11,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock
-from app.db import get_db
 from app.errors import ValidationError
 from app.services import board_live, board_marks
 from app.views import boost as boost_views
+from app.web.db import get_db
 
 bp = Blueprint("board_live", __name__)
 # The row template needs the board's helpers (sparklines, labels).

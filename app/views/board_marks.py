@@ -9,13 +9,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import clock
-from app.db import commit, get_db
 from app.errors import Conflict, DomainError
-from app.http_errors import http_status
 from app.services import board_marks
 from app.services import boost as boost_service
-from app.templating import viewer_zone
 from app.views import boost as boost_views
+from app.web.db import commit, get_db
+from app.web.http_errors import http_status
+from app.web.templating import viewer_zone
 from models import Diary
 
 bp = Blueprint("board_marks", __name__)

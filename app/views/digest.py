@@ -14,11 +14,11 @@ from flask import (
 from flask_login import current_user
 
 from app import clock
-from app.db import commit, get_db
 from app.digest import preview as digest_preview
 from app.digest import tokens, weeks
-from app.extensions import csrf
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import commit, get_db
+from app.web.extensions import csrf
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
 

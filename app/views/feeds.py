@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, url_for
 
 from app import clock
-from app.db import commit, get_db
 from app.services import boost as boost_service
 from app.services import feed_entries
 from app.services import users as user_service
 from app.text import plural
+from app.web.db import commit, get_db
 from scrapers.clean import clean_text
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")

@@ -26,14 +26,14 @@ from wtforms.validators import DataRequired, Length
 
 from app import clock
 from app import login_throttle as throttle
-from app.db import commit, get_db
 from app.errors import DomainError
-from app.extensions import limiter
-from app.http_errors import http_status
 from app.mail import send
 from app.services import invites
 from app.services import users as user_service
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import commit, get_db
+from app.web.extensions import limiter
+from app.web.http_errors import http_status
 from models import ROLES
 
 bp = Blueprint("onboarding", __name__)

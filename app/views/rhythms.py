@@ -6,9 +6,9 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from app import clock
-from app.db import get_db
 from app.services import rhythms as svc
-from app.templating import viewer_zone
+from app.web.db import get_db
+from app.web.templating import viewer_zone
 
 bp = Blueprint("rhythms", __name__, url_prefix="/rhythms")
 

@@ -30,17 +30,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app import clock
-from app.db import after_commit, commit, get_db
 from app.errors import DomainError
-from app.forms import EmptyForm
-from app.http_errors import http_status
 from app.services import calendar as calendar_service
 from app.services import coverage as coverage_service
 from app.services import shift_mail
 from app.services import shifts as svc
 from app.services.users import user_for_feed_secret
 from app.text import plural
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import after_commit, commit, get_db
+from app.web.forms import EmptyForm
+from app.web.http_errors import http_status
 from models import FOCUSES
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")

@@ -14,15 +14,15 @@ from flask import (
 )
 
 from app import clock
-from app.db import commit, get_db, session_factory
 from app.errors import DomainError, ValidationError
-from app.http_errors import http_status
 from app.services import extraction, scrape_health
 from app.services import sources as source_service
 from app.services.opml import read_bounded
-from app.templating import viewer_zone
 from app.text import plural
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import commit, get_db, session_factory
+from app.web.http_errors import http_status
+from app.web.templating import viewer_zone
 from models import FEED_KINDS, PLATFORMS
 from models.sites import RULE_FIELDS_EXTRACT, RULE_KINDS
 from scrapers.fetch import Fetcher

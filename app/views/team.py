@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app import clock
-from app.db import get_db
 from app.digest import weeks
 from app.services import team as team_service
-from app.templating import viewer_zone
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import get_db
+from app.web.templating import viewer_zone
 from models import ACTION_KINDS
 
 bp = Blueprint("team", __name__, url_prefix="/team")

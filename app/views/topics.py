@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app import clock
-from app.db import commit, get_db
 from app.errors import DomainError
-from app.http_errors import http_status
 from app.services import topics as topic_service
-from app.web_auth import role_required
+from app.web.auth import role_required
+from app.web.db import commit, get_db
+from app.web.http_errors import http_status
 from models import RULE_FIELDS
 
 bp = Blueprint("topics", __name__, url_prefix="/admin/topics")

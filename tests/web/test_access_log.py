@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 from sqlalchemy.orm import Session
 
-from app import access_log
 from app.digest.tokens import make_token
+from app.web import access_log
 from tests import factories
 from tests.conftest import PROJECT_ROOT, TEST_SECRET, fresh_database
 from tests.smtp import free_port

@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from app.access_log import SECRET_NAME
+from app.web.access_log import SECRET_NAME
 
 # No 'unsafe-inline' for scripts: everything we run comes from /static.
 CSP = (

@@ -9,9 +9,10 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import access_log, clock, db, login_throttle, request_bounds, security
-from app.extensions import csrf, limiter, login_manager
-from app.http_errors import register_error_handlers
+from app import clock, login_throttle
+from app.web import access_log, db, request_bounds, security
+from app.web.extensions import csrf, limiter, login_manager
+from app.web.http_errors import register_error_handlers
 from config import PROJECT_ROOT, Config
 from models import User, make_engine, make_session_factory
 
@@ -89,7 +90,6 @@ def _register_blueprints(app: Flask) -> None:
         boost,
         digest,
         feeds,
-        main,
         onboarding,
         profile,
         rhythms,
@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
         team,
         topics,
     )
+    from app.web import main
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,
                       boost.bp, profile.bp, api.bp, feeds.bp, shifts.bp, digest.bp,
@@ -106,6 +107,6 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _template_helpers(app: Flask) -> None:
-    from app import templating
+    from app.web import templating
 
     templating.init_app(app)

@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, ur
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from app.db import get_db
+from app.web.db import get_db
 from config import VERSION
 
 bp = Blueprint("main", __name__)
