@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from app.digest.send import run_scheduled
-from app.jobs import JobContext
+from app.jobs.registry import JobContext
 
 log = logging.getLogger("diaryboost.jobs.digest")
 

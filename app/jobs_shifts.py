@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from app.jobs import JobContext
+from app.jobs.registry import JobContext
 from app.services.shift_mail import send_due_reminders
 
 log = logging.getLogger("diaryboost.jobs")

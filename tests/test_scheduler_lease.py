@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import sessionmaker
 
-from app import jobs
-from app.scheduler import LEASE_TTL, LeaderGuard
+from app.jobs import registry as jobs
+from app.jobs.scheduler import LEASE_TTL, LeaderGuard
 from models import Lease
 
 

@@ -51,7 +51,7 @@ def run_web_and_scheduler(env: Env, bind: str | None, on_ready=None) -> None:
     from waitress import serve as waitress_serve
 
     from app import create_app
-    from app.scheduler import build_scheduler
+    from app.jobs.scheduler import build_scheduler
 
     config = env.config
     app = create_app(config, env.sessions)
@@ -137,7 +137,7 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
 @pass_env
 def scheduler_cmd(env: Env) -> None:
     """The scheduler process (one per database is active; others wait as stand-bys)."""
-    from app.scheduler import build_scheduler
+    from app.jobs.scheduler import build_scheduler
 
     _logging()
     scheduler, guard = build_scheduler(env.config, env.sessions, blocking=True)

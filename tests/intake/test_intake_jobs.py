@@ -8,9 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app import jobs
-from app.jobs import JobContext
-from app.scheduler import LeaderGuard
+from app.jobs import registry as jobs
+from app.jobs.registry import JobContext
+from app.jobs.scheduler import LeaderGuard
 from models import Diary, Feed, Lease, PollLog, make_session_factory
 from tests.conftest import fresh_database, make_config
 from tests.intake.conftest import add_sim_site

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.jobs import JobContext
+from app.jobs.registry import JobContext
 from app.jobs_shifts import shift_reminders
 from app.services import shifts as svc
 from models import ShiftAssignment

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
-from app.jobs import JobContext
+from app.jobs.registry import JobContext
 from app.services.counts import refresh_due_counts
 from app.services.polling import poll_feeds
 from scrapers.poll import due_feeds

@@ -17,8 +17,9 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from app import clock, jobs
-from app.services import leases
+from app import clock
+from app.jobs import leases
+from app.jobs import registry as jobs
 from config import Config
 
 log = logging.getLogger("diaryboost.scheduler")

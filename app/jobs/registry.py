@@ -36,7 +36,8 @@ class JobSpec:
 def all_jobs() -> list[JobSpec]:
     """Every periodic job with its interval, in one list."""
     # Imported here, not at the top: the job modules import JobContext from this module.
-    from app import jobs_digest, jobs_intake, jobs_shifts
+    from app import jobs_digest, jobs_shifts
+    from app.jobs import intake as jobs_intake
 
     return [
         JobSpec("poll-due-feeds", jobs_intake.poll_due_feeds,

@@ -1,0 +1,1 @@
+"""Periodic jobs: the registry of every job, the scheduler and its lease."""
