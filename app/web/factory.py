@@ -81,15 +81,15 @@ def _log_exception(app: Flask, exc_info) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Every blueprint, named here: a new area adds its import and its line.
+    from app.boost import feed_views as feeds
+    from app.boost import live_views as board_live
+    from app.boost import marks_views as board_marks
+    from app.boost import views as boost
     from app.views import (
         admin_users,
         api,
         auth,
-        board_live,
-        board_marks,
-        boost,
         digest,
-        feeds,
         onboarding,
         profile,
         rhythms,

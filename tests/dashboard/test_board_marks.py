@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app import clock
+from app.boost import marks as board_marks
+from app.boost.marks import Mark
 from app.errors import Conflict, ValidationError
-from app.services import board_marks
-from app.services.board_marks import Mark
 from tests import factories
 from tests.conftest import csrf_from
 from tests.dashboard.conftest import NOW

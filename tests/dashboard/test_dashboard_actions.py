@@ -2,9 +2,9 @@
 
 import pytest
 
+from app.boost.actions import is_web_url, log_action
+from app.boost.service import boost_list
 from app.errors import Conflict, NotFound, ValidationError
-from app.services.actions import is_web_url, log_action
-from app.services.boost import boost_list
 from models import Action
 from tests.dashboard.conftest import NOW
 
@@ -85,7 +85,7 @@ def test_a_crosspost_address_must_be_on_the_chosen_site(db_session, world, site,
 
 
 def test_crosspost_address_on_the_site_with_or_without_www_or_under_its_path():
-    from app.services.actions import is_on_site
+    from app.boost.actions import is_on_site
 
     assert is_on_site("https://dailykos.com/story/1", "https://www.dailykos.com")
     assert is_on_site("https://m.dailykos.com/story/1", "https://www.dailykos.com/")

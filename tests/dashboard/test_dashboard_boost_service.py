@@ -2,8 +2,8 @@
 
 import pytest
 
+from app.boost.service import boost_list, boost_row
 from app.errors import ValidationError
-from app.services.boost import boost_list, boost_row
 from models import Shift, ShiftAssignment
 from tests import factories
 from tests.dashboard.conftest import NOW
@@ -76,7 +76,7 @@ def test_a_logged_recommend_moves_the_row_at_once(db_session, world):
 
 
 def test_a_step_aging_site_scores_by_the_table(db_session, world):
-    from app.services.boost import diary_detail
+    from app.boost.service import diary_detail
 
     world.dk.rec_aging = "step"
     db_session.flush()

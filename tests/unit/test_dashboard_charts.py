@@ -3,7 +3,7 @@
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 
-from app.services.charts import metrics_chart, sparkline
+from app.boost.charts import metrics_chart, sparkline
 
 T = datetime(2026, 11, 17, 16, 0, tzinfo=UTC)
 SVG = "{http://www.w3.org/2000/svg}"

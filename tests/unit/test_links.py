@@ -3,7 +3,7 @@ a mail, the API or the Atom feed. Hostile inputs from feeds and forms."""
 
 import pytest
 
-from app.services import actions
+from app.boost import actions
 from scrapers.clean import is_web_url, web_link
 
 GOOD = [

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.boost import service as boost_service
 from app.errors import Conflict, NotFound, ValidationError
-from app.services import boost as boost_service
 from models import MARK_KINDS, BoardMark, Diary, User
 
 # How long a just-hidden row keeps its "Undo" in place; later it is under "Hidden by you".

@@ -11,9 +11,10 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock
+from app.boost import live as board_live
+from app.boost import marks as board_marks
+from app.boost import views as boost_views
 from app.errors import ValidationError
-from app.services import board_live, board_marks
-from app.views import boost as boost_views
 from app.web.db import get_db
 
 bp = Blueprint("board_live", __name__)

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import ranking
+from app.boost.actions import is_web_url
+from app.boost.charts import SPARK_MAX_POINTS, thin
+from app.boost.presence import team_state
 from app.errors import NotFound, ValidationError
 from app.services import scrape_health
-from app.services.actions import is_web_url
-from app.services.charts import SPARK_MAX_POINTS, thin
-from app.services.presence import team_state
 from app.services.shift_status import ShiftNow, current_shift
 from app.services.sites import site_settings
 from models import Action, Diary, DiaryMetric, Site, User

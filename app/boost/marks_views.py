@@ -9,10 +9,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import clock
+from app.boost import marks as board_marks
+from app.boost import service as boost_service
+from app.boost import views as boost_views
 from app.errors import Conflict, DomainError
-from app.services import board_marks
-from app.services import boost as boost_service
-from app.views import boost as boost_views
 from app.web.db import commit, get_db
 from app.web.http_errors import http_status
 from app.web.templating import viewer_zone

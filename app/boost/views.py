@@ -8,10 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import clock
+from app.boost import charts, presence
+from app.boost import marks as board_marks
+from app.boost import service as boost_service
+from app.boost.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.errors import Conflict, DomainError, ValidationError
-from app.services import board_marks, charts, presence, scrape_health
-from app.services import boost as boost_service
-from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
+from app.services import scrape_health
 from app.web.db import commit, get_db
 from app.web.http_errors import http_status
 from app.web.templating import localtime, viewer_zone

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.services.presence import ONLINE_MINUTES
+from app.boost.presence import ONLINE_MINUTES
 from app.services.sources import feed_health
 from models import Action, Diary, Feed, Site, User
 
