@@ -24,8 +24,8 @@ from app.boost.charts import SPARK_MAX_POINTS, thin
 from app.boost.presence import team_state
 from app.errors import NotFound, ValidationError
 from app.services import scrape_health
-from app.services.shift_status import ShiftNow, current_shift
 from app.services.sites import site_settings
+from app.shifts.status import ShiftNow, current_shift
 from models import Action, Diary, DiaryMetric, Site, User
 
 NEED_KINDS = ("recommend", "comment", "crosspost")

@@ -8,8 +8,8 @@ import click
 
 from app import clock
 from app.cli import Env, cli, pass_env
-from app.services import shifts as svc
-from app.services.shift_mail import send_due_reminders
+from app.shifts import service as svc
+from app.shifts.mail import send_due_reminders
 from app.text import plural
 from app.zones import zone_named
 

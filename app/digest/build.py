@@ -323,7 +323,7 @@ def _shifts_ahead(session: Session, start: datetime, end: datetime):
         Shift.cancelled_at.is_(None), Shift.starts_at < end, Shift.ends_at > start)) or 0
     if not shifts_ahead:
         return (), (), 0
-    from app.services import coverage
+    from app.shifts import coverage
 
     places = tuple(OpenPlace(site_name=p.site_name or "any site", starts_at=p.starts_at,
                              ends_at=p.ends_at, focus=p.focus, open_count=p.open_count)

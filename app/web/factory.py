@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.boost import live_views as board_live
     from app.boost import marks_views as board_marks
     from app.boost import views as boost
+    from app.shifts import views as shifts
     from app.views import (
         admin_users,
         api,
@@ -93,7 +94,6 @@ def _register_blueprints(app: Flask) -> None:
         onboarding,
         profile,
         rhythms,
-        shifts,
         sources,
         team,
         topics,

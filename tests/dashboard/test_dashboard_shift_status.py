@@ -1,6 +1,6 @@
 """current_shift: held, not released, not cancelled, starts_at <= now < ends_at."""
 
-from app.services.shift_status import current_shift
+from app.shifts.status import current_shift
 from models import Shift, ShiftAssignment
 from tests import factories
 from tests.dashboard.conftest import NOW

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.services import shifts as svc
+from app.shifts import service as svc
 from tests.factories import T0
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 
-from app.services import calendar
-from app.services import shifts as svc
+from app.shifts import calendar
+from app.shifts import service as svc
 from tests.shifts.conftest import LA, NOW
 
 

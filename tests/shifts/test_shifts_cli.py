@@ -5,7 +5,7 @@ from datetime import timedelta
 from click.testing import CliRunner
 
 from app.cli import Env, cli
-from app.services import shifts as svc
+from app.shifts import service as svc
 from tests.shifts.conftest import NOW
 
 

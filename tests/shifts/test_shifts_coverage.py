@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.services import coverage
+from app.shifts import coverage
 from models import Shift, ShiftAssignment
 from tests.shifts.conftest import LA, NOW
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.errors import ValidationError
-from app.services.coverage import hour_of_week, window
-from app.services.shifts import (
+from app.shifts.coverage import hour_of_week, window
+from app.shifts.service import (
     MAX_OCCURRENCES,
     _end_of,
     _not_past,

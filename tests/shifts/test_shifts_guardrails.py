@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import Conflict, ValidationError
-from app.services import coverage
-from app.services import shifts as svc
+from app.shifts import coverage
+from app.shifts import service as svc
 from models import Shift
 from tests.conftest import csrf_from
 from tests.shifts.conftest import LA, NOW

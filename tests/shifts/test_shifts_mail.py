@@ -5,8 +5,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.jobs.registry import JobContext
-from app.jobs_shifts import shift_reminders
-from app.services import shifts as svc
+from app.shifts import service as svc
+from app.shifts.job import shift_reminders
 from models import ShiftAssignment
 from tests.shifts.conftest import NOW
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.errors import Conflict, PermissionDenied, ValidationError
-from app.services import shifts as svc
+from app.shifts import service as svc
 from tests.shifts.conftest import BERLIN, LA, NOW
 
 

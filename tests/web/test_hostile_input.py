@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from app.services import calendar
 from app.services.users import issue_api_token
+from app.shifts import calendar
 from config import Config, ConfigError
 from models import Shift, User
 from tests.admin.test_admin_cli import invoke  # noqa: F401 - the CLI fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from app.jobs.registry import JobContext
-from app.services.shift_mail import send_due_reminders
+from app.shifts.mail import send_due_reminders
 
 log = logging.getLogger("diaryboost.jobs")
 

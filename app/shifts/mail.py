@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.mail import Mail, send, templates
-from app.services.shifts import FOCUS_LABELS, Notice, describe, site_label
+from app.shifts.service import FOCUS_LABELS, Notice, describe, site_label
 from config import Config
 from models import Shift, ShiftAssignment
 

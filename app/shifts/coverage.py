@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.services.shifts import active, open_count, shifts_between
+from app.shifts.service import active, open_count, shifts_between
 from models import Diary, Shift, Site
 
 LOOKBACK_WEEKS = 8

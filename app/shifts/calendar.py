@@ -14,7 +14,7 @@ from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.services.shifts import FOCUS_LABELS, site_label
+from app.shifts.service import FOCUS_LABELS, site_label
 from app.text import plural
 from app.validation import one_line
 from models import Shift, ShiftAssignment, User

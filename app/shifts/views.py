@@ -31,11 +31,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app import clock
 from app.errors import DomainError
-from app.services import calendar as calendar_service
-from app.services import coverage as coverage_service
-from app.services import shift_mail
-from app.services import shifts as svc
 from app.services.users import user_for_feed_secret
+from app.shifts import calendar as calendar_service
+from app.shifts import coverage as coverage_service
+from app.shifts import mail as shift_mail
+from app.shifts import service as svc
 from app.text import plural
 from app.web.auth import role_required
 from app.web.db import after_commit, commit, get_db

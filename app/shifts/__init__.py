@@ -1,0 +1,2 @@
+"""Shifts: the shift rules (service), coverage, status, reminder mail, the iCal
+calendar, the reminder job, and their views."""
