@@ -178,7 +178,7 @@ def bench_polls(tmp: str, config, urls: list[str]) -> tuple[float, float, int, l
     peak RSS of each process the poll started (parsers, multiprocessing's tracker)."""
     from sqlalchemy import func, select
 
-    from app.services.polling import poll_feeds
+    from app.sources.polling import poll_feeds
     from models import Diary
     from models.base import utcnow
 

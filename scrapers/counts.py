@@ -1,6 +1,6 @@
 """Refresh counts: read young diaries' pages for their recommend and comment counts.
 
-:func:`app.services.counts.refresh` is the one function the scheduler job, ``make demo``
+:func:`app.sources.counts.refresh` is the one function the scheduler job, ``make demo``
 and ``python run.py refresh-counts`` call; it selects with :func:`due_diaries` and reads
 with :func:`refresh_counts`.
 """

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.boost.presence import ONLINE_MINUTES
-from app.services.sources import feed_health
+from app.sources.service import feed_health
 from models import Action, Diary, Feed, Site, User
 
 BUCKET = timedelta(minutes=5)

@@ -23,9 +23,9 @@ from app.boost.actions import is_web_url
 from app.boost.charts import SPARK_MAX_POINTS, thin
 from app.boost.presence import team_state
 from app.errors import NotFound, ValidationError
-from app.services import scrape_health
-from app.services.sites import site_settings
 from app.shifts.status import ShiftNow, current_shift
+from app.sources import scrape_health
+from app.sources.sites import site_settings
 from models import Action, Diary, DiaryMetric, Site, User
 
 NEED_KINDS = ("recommend", "comment", "crosspost")

@@ -13,7 +13,7 @@ from app.boost import marks as board_marks
 from app.boost import service as boost_service
 from app.boost.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.errors import Conflict, DomainError, ValidationError
-from app.services import scrape_health
+from app.sources import scrape_health
 from app.web.db import commit, get_db
 from app.web.http_errors import http_status
 from app.web.templating import localtime, viewer_zone

@@ -64,7 +64,7 @@ def demo_config(base: Config, host: str, port: int, sim_port: int) -> Config:
 
 
 def _add_sim_sites(session, network, now: datetime, interval: int) -> list[int]:
-    from app.services import sources
+    from app.sources import service as sources
 
     for slug, name, platform, feeds, rec_path in SIM_SITES:
         base = network.site_url(slug).rstrip("/")
@@ -129,7 +129,7 @@ def prepare(config: Config, sessions, network, now: datetime,
     first, synchronous poll and count refresh, so the dashboard is full when the server
     starts. Returns (users with passwords, poll outcomes)."""
     from app.services import demo_history
-    from app.services.polling import poll_feeds
+    from app.sources.polling import poll_feeds
 
     with sessions() as session:
         feed_ids = _add_sim_sites(session, network, now, config.POLL_DEFAULT_INTERVAL)
@@ -143,7 +143,7 @@ def prepare(config: Config, sessions, network, now: datetime,
                "{shifts} shifts, {digests} digests sent".format(**seeded))
     outcomes = poll_feeds(config, sessions, feed_ids, now)
     # The same refresh the scheduler runs every minute, run once now.
-    from app.services.counts import refresh_due_counts
+    from app.sources.counts import refresh_due_counts
 
     refresh_due_counts(config, sessions, now)
     return people, outcomes

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.cli import ROW_ID, Env, cli, pass_env
-from app.services import polling
+from app.sources import polling
 from app.text import count
 from models import Diary, Site
 from scrapers import store
@@ -66,8 +66,8 @@ def refresh_counts_command(env: Env, site_slug: str | None) -> None:
     scheduler's refresh-counts job, once); then any site whose pages stopped showing
     their counts."""
     from app.errors import NotFound
-    from app.services import scrape_health
-    from app.services.counts import refresh_due_counts
+    from app.sources import scrape_health
+    from app.sources.counts import refresh_due_counts
 
     now = clock.now()
     try:

@@ -10,9 +10,9 @@ import click
 
 from app import clock
 from app.cli import ROW_ID, Env, cli, pass_env
-from app.services import scrape_health
-from app.services import sources as source_service
-from app.services.opml import read_bounded
+from app.sources import scrape_health
+from app.sources import service as source_service
+from app.sources.opml import read_bounded
 from app.text import plural
 from models import FEED_KINDS, PLATFORMS
 from scrapers.clean import terminal_safe

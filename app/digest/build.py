@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, selectinload
 from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
-from app.services import scrape_health
-from app.services.sites import site_settings
-from app.services.sources import feed_health
+from app.sources import scrape_health
+from app.sources.service import feed_health
+from app.sources.sites import site_settings
 from app.text import plural
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site

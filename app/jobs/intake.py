@@ -10,8 +10,8 @@ import logging
 from collections import Counter
 
 from app.jobs.registry import JobContext
-from app.services.counts import refresh_due_counts
-from app.services.polling import poll_feeds
+from app.sources.counts import refresh_due_counts
+from app.sources.polling import poll_feeds
 from scrapers.poll import due_feeds
 
 log = logging.getLogger("diaryboost.jobs")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.digest import outcomes
 from app.digest.build import series_of
-from app.services.sites import site_settings
+from app.sources.sites import site_settings
 from models import Diary, Site
 
 WEEKS = 8

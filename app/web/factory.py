@@ -86,18 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.boost import marks_views as board_marks
     from app.boost import views as boost
     from app.shifts import views as shifts
-    from app.views import (
-        admin_users,
-        api,
-        auth,
-        digest,
-        onboarding,
-        profile,
-        rhythms,
-        sources,
-        team,
-        topics,
-    )
+    from app.sources import topics_views as topics
+    from app.sources import views as sources
+    from app.views import admin_users, api, auth, digest, onboarding, profile, rhythms, team
     from app.web import main
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,

@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
-from app.services import opml, sources
+from app.sources import opml
+from app.sources import service as sources
 from models import Feed
 from tests.corpora import LISTPARSER
 from tests.factories import T0

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import ValidationError
-from app.services import opml
+from app.sources import opml
 from models import Feed
 from tests.admin.test_admin_cli import invoke  # noqa: F401 - the CLI fixture
 from tests.admin.test_admin_pages import _token, admin  # noqa: F401 - page fixtures

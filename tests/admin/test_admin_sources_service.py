@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.errors import Conflict, NotFound, ValidationError
-from app.services import sources
+from app.sources import service as sources
 from models import Feed
 from tests.factories import T0
 

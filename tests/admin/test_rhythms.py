@@ -12,7 +12,7 @@ from app import clock
 from app.digest.build import series_of
 from app.digest.outcomes import SiteRace
 from app.services import demo_history, rhythms
-from app.services.sites import site_settings
+from app.sources.sites import site_settings
 from models import Diary
 from tests.factories import T0
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from selectolax.lexbor import LexborHTMLParser
 
 from app.cli import Env, cli
-from app.services import topics
+from app.sources import topics
 from models import TopicRule
 from scrapers import store
 from scrapers.topics import compile_rules, tag_entries

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select, text
 
-from app.services.polling import poll_feeds
+from app.sources.polling import poll_feeds
 from models import Diary, Feed, PollLog, Site, make_session_factory
 from tests.conftest import PROJECT_ROOT, TEST_SECRET, fresh_database, make_config
 from tests.intake.conftest import fetch_settings

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.services.sources import feed_health
+from app.sources.service import feed_health
 from models import Diary, DiaryMetric, Feed, PollLog
 from scrapers import decide
 from scrapers.counts import refresh_counts

@@ -16,8 +16,8 @@ from app import clock
 from app.cli import Env, cli
 from app.digest.build import build_week
 from app.digest.weeks import week_at
-from app.services import extraction
-from app.services.scrape_health import site_alerts
+from app.sources import extraction
+from app.sources.scrape_health import site_alerts
 from models import Diary, DiaryMetric
 from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from app.errors import ValidationError
-from app.services import extraction
+from app.sources import extraction
 from scrapers.counts import refresh_counts
 from scrapers.fetch import Fetcher
 from scrapers.types import FetchSettings

@@ -305,13 +305,13 @@ def import_opml(session: Session, data: bytes, site_slug: str, now: datetime):
     Returns the added feeds (a list with a ``skipped`` attribute: URLs already
     subscribed). A malformed file or a bad URL raises ValidationError and adds nothing.
     """
-    from app.services import opml
+    from app.sources import opml
 
     return opml.import_opml(session, data, site_slug, now)
 
 
 def export_opml(session: Session, now: datetime | None = None) -> bytes:
     """All feeds as an OPML 2.0 document, one folder per site."""
-    from app.services import opml
+    from app.sources import opml
 
     return opml.export_opml(session, now)

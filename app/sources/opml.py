@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from app.services import sources
+from app.sources import service as sources
 from app.text import plural
 from models import Feed
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, ValidationError
-from app.services.sources import check_url
+from app.sources.service import check_url
 from models import ExtractionRule, Site
 from scrapers.adapters import get_adapter
 from scrapers.hosts import on_hosts, site_hosts

@@ -15,9 +15,9 @@ from flask import (
 
 from app import clock
 from app.errors import DomainError, ValidationError
-from app.services import extraction, scrape_health
-from app.services import sources as source_service
-from app.services.opml import read_bounded
+from app.sources import extraction, scrape_health
+from app.sources import service as source_service
+from app.sources.opml import read_bounded
 from app.text import plural
 from app.web.auth import role_required
 from app.web.db import commit, get_db, session_factory
@@ -156,7 +156,7 @@ def set_enabled(feed_id: int):
 @bp.route("/feeds/<int:feed_id>/poll", methods=["POST"])
 @role_required("admin")
 def poll(feed_id: int):
-    from app.services.polling import poll_now
+    from app.sources.polling import poll_now
 
     source_service.get_feed(get_db(), feed_id)  # a clear 404 before any network work
     get_db().rollback()  # poll_now works in its own transaction; release ours first

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app import clock
 from app.errors import DomainError
-from app.services import topics as topic_service
+from app.sources import topics as topic_service
 from app.web.auth import role_required
 from app.web.db import commit, get_db
 from app.web.http_errors import http_status
