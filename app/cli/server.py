@@ -15,7 +15,7 @@ log = logging.getLogger("diaryboost")
 
 def first_run_hint(env: Env, public_url: str) -> str | None:
     """What to do when the database has no users yet, or None when it has some."""
-    from app.services import invites
+    from app.team import invites
 
     with env.sessions() as session:
         if not invites.setup_needed(session):

@@ -28,8 +28,8 @@ from app import clock
 from app import login_throttle as throttle
 from app.errors import DomainError
 from app.mail import send
-from app.services import invites
 from app.services import users as user_service
+from app.team import invites
 from app.web.auth import role_required
 from app.web.db import commit, get_db
 from app.web.extensions import limiter

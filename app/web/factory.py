@@ -88,7 +88,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.shifts import views as shifts
     from app.sources import topics_views as topics
     from app.sources import views as sources
-    from app.views import admin_users, api, auth, digest, onboarding, profile, rhythms, team
+    from app.team import rhythms_views as rhythms
+    from app.team import views as team
+    from app.views import admin_users, api, auth, digest, onboarding, profile
     from app.web import main
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,

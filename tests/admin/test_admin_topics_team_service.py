@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from app.errors import Conflict, NotFound, ValidationError
-from app.services import team
 from app.sources import topics
+from app.team import service as team
 from tests.factories import T0, make_action
 
 LA = ZoneInfo("America/Los_Angeles")

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from app import clock
 from app.digest.build import series_of
 from app.digest.outcomes import SiteRace
-from app.services import demo_history, rhythms
+from app.services import demo_history
 from app.sources.sites import site_settings
+from app.team import rhythms
 from models import Diary
 from tests.factories import T0
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app import clock, create_app
 from app.cli.server import first_run_hint
-from app.services import invites
+from app.team import invites
 from models import User
 from tests.conftest import TEST_SECRET, csrf_from, make_config
 from tests.factories import PASSWORD, T0

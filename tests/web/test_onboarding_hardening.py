@@ -6,7 +6,7 @@ import pytest
 
 from app import create_app
 from app.digest.tokens import make_token
-from app.services import invites
+from app.team import invites
 from tests.conftest import TEST_SECRET, csrf_from, make_config
 from tests.factories import T0
 from tests.smtp import free_port

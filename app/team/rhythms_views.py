@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from app import clock
-from app.services import rhythms as svc
+from app.team import rhythms as svc
 from app.web.db import get_db
 from app.web.templating import viewer_zone
 

@@ -6,7 +6,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from app import clock
 from app.digest import weeks
-from app.services import team as team_service
+from app.team import service as team_service
 from app.web.auth import role_required
 from app.web.db import get_db
 from app.web.templating import viewer_zone

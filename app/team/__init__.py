@@ -1,0 +1,1 @@
+"""The team: members, invites, site rhythms, and their views."""
