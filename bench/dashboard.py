@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, text  # noqa: E402
 
 from app import clock, create_app  # noqa: E402
-from app.services.users import create_user, issue_api_token  # noqa: E402
+from app.accounts.users import create_user, issue_api_token  # noqa: E402
 from config import Config  # noqa: E402
 from models import Shift, ShiftAssignment, Site, make_engine, make_session_factory  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
@@ -185,7 +185,7 @@ def _measure(engine, url: str, requests: int) -> dict[str, float]:
         with app.app_context():
             clock.pin(NOW)
         with sessions() as s:
-            from app.services.users import find_user
+            from app.accounts.users import find_user
 
             token = issue_api_token(s, find_user(s, "bench0@example.org"))
             s.commit()

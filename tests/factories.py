@@ -6,7 +6,7 @@ import hashlib
 import itertools
 from datetime import UTC, datetime, timedelta
 
-from app.auth_tools import hash_password, new_token, token_digest
+from app.accounts.tokens import hash_password, new_token, token_digest
 from models import Action, Diary, DiaryMetric, Feed, Site, User
 
 _seq = itertools.count(1)

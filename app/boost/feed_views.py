@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, abort, url_for
 
 from app import clock
+from app.accounts import users as user_service
 from app.boost import feed_entries
 from app.boost import service as boost_service
-from app.services import users as user_service
 from app.text import plural
 from app.web.db import commit, get_db
 from scrapers.clean import clean_text

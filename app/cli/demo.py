@@ -105,8 +105,8 @@ def _add_rules(session, now: datetime) -> None:
 
 def _demo_users(session) -> list[tuple[str, str, str]]:
     """Create (or reset) the demo users with fresh random passwords; returns them."""
+    from app.accounts import users
     from app.errors import NotFound
-    from app.services import users
 
     created = []
     for email, name, role in DEMO_USERS:

@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from app.accounts import users as user_service
 from app.cli import Env, cli, pass_env
-from app.services import users as user_service
 from models import ROLES
 
 

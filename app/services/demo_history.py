@@ -157,8 +157,8 @@ def store_history(session: Session, history: History, seed: int, now: datetime) 
 
 
 def _teammates(session: Session, now: datetime) -> list[User]:
-    from app.auth_tools import new_token
-    from app.services import users
+    from app.accounts import users
+    from app.accounts.tokens import new_token
 
     for name, email, role in TEAMMATES:
         if session.scalar(select(User.id).where(User.email == email)) is None:

@@ -30,8 +30,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app import clock
+from app.accounts.users import user_for_feed_secret
 from app.errors import DomainError
-from app.services.users import user_for_feed_secret
 from app.shifts import calendar as calendar_service
 from app.shifts import coverage as coverage_service
 from app.shifts import mail as shift_mail

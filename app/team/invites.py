@@ -18,10 +18,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth_tools import new_token
+from app.accounts import users as user_service
+from app.accounts.tokens import new_token
 from app.errors import NotFound, PermissionDenied, ValidationError
 from app.mail import Mail
-from app.services import users as user_service
 from models import User
 
 LIFETIMES = {"invite": timedelta(days=7), "reset": timedelta(hours=2)}

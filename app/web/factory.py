@@ -9,7 +9,8 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import clock, login_throttle
+from app import clock
+from app.accounts import login_throttle
 from app.web import access_log, db, request_bounds, security
 from app.web.extensions import csrf, limiter, login_manager
 from app.web.http_errors import register_error_handlers
@@ -81,6 +82,10 @@ def _log_exception(app: Flask, exc_info) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     # Every blueprint, named here: a new area adds its import and its line.
+    from app.accounts import admin_views as admin_users
+    from app.accounts import onboarding_views as onboarding
+    from app.accounts import profile_views as profile
+    from app.accounts import views as auth
     from app.boost import feed_views as feeds
     from app.boost import live_views as board_live
     from app.boost import marks_views as board_marks
@@ -90,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.sources import views as sources
     from app.team import rhythms_views as rhythms
     from app.team import views as team
-    from app.views import admin_users, api, auth, digest, onboarding, profile
+    from app.views import api, digest
     from app.web import main
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,

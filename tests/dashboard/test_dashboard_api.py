@@ -4,7 +4,7 @@ import jsonschema
 import pytest
 
 from app import clock
-from app.services.users import issue_api_token
+from app.accounts.users import issue_api_token
 from tests import factories
 from tests.dashboard.conftest import NOW
 

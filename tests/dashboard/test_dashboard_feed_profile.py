@@ -4,8 +4,8 @@ import feedparser
 from selectolax.lexbor import LexborHTMLParser
 
 from app import clock
-from app.auth_tools import token_digest
-from app.services.users import user_for_api_token
+from app.accounts.tokens import token_digest
+from app.accounts.users import user_for_api_token
 from tests import factories
 from tests.conftest import csrf_from
 from tests.dashboard.conftest import NOW

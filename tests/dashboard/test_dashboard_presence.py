@@ -4,7 +4,7 @@ present (at most one write a minute); the profile sets their hourly recommend bu
 from selectolax.lexbor import LexborHTMLParser
 
 from app import clock
-from app.services.users import issue_api_token
+from app.accounts.users import issue_api_token
 from tests.conftest import csrf_from
 from tests.dashboard.conftest import NOW
 from tests.factories import hours

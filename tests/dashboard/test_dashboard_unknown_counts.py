@@ -6,8 +6,8 @@ from dataclasses import replace
 from selectolax.lexbor import LexborHTMLParser
 
 from app import clock
+from app.accounts.users import issue_api_token
 from app.digest.render import Recipient, render
-from app.services.users import issue_api_token
 from tests import factories
 from tests.dashboard.conftest import NOW
 from tests.dashboard.test_dashboard_api import api  # noqa: F401 - the checked API fixture

@@ -45,7 +45,7 @@ def test_old_feed_urls_work_after_upgrade_and_die_after_rotation(old_database, t
     assert client.get(f"/feeds/{OLD_SECRET}/boost.atom").status_code == 200
     assert client.get(f"/shifts/calendar/{OLD_SECRET}.ics").status_code == 200
     with old_database.begin() as conn:  # the user logs in with a password we know
-        from app.auth_tools import hash_password
+        from app.accounts.tokens import hash_password
 
         conn.execute(text("UPDATE users SET password_hash = :h"),
                      {"h": hash_password("a long enough password")})

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from app.services.users import issue_api_token
+from app.accounts.users import issue_api_token
 from app.shifts import calendar
 from config import Config, ConfigError
 from models import Shift, User

@@ -1,7 +1,7 @@
 """The profile's "current password" is a log-in by another door: a stolen session gets no
 more guesses at it than the log-in page gives."""
 
-from app.login_throttle import CLIENT_FREE_FAILURES
+from app.accounts.login_throttle import CLIENT_FREE_FAILURES
 from tests.conftest import csrf_from
 from tests.factories import PASSWORD
 

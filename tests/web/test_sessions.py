@@ -72,7 +72,7 @@ def test_log_out_other_sessions_keeps_this_one(app, make_user):
 
 
 def test_deactivation_ends_sessions_for_good(app, make_user, db_session):
-    from app.services import users as user_service
+    from app.accounts import users as user_service
 
     user = make_user()
     client = app.test_client()

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.auth_tools import burn_verify, hash_password, new_token, token_digest, verify_password
+from app.accounts.tokens import burn_verify, hash_password, new_token, token_digest, verify_password
 from app.errors import Conflict, NotFound, ValidationError
 from app.validation import one_line
 from app.zones import zone_named

@@ -25,10 +25,10 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app import clock
-from app import login_throttle as throttle
+from app.accounts import login_throttle as throttle
+from app.accounts import users as user_service
 from app.errors import DomainError
 from app.mail import send
-from app.services import users as user_service
 from app.team import invites
 from app.web.auth import role_required
 from app.web.db import commit, get_db

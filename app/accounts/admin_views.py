@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from app.accounts import users as user_service
 from app.errors import DomainError
-from app.services import users as user_service
 from app.web.auth import role_required
 from app.web.db import commit, get_db
 from app.web.forms import EmptyForm, RoleForm, UserCreateForm

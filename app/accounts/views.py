@@ -17,8 +17,8 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app import clock
-from app import login_throttle as throttle
-from app.services import users as user_service
+from app.accounts import login_throttle as throttle
+from app.accounts import users as user_service
 from app.web.db import commit, get_db
 from app.web.extensions import limiter
 from app.web.forms import EmptyForm, LoginForm

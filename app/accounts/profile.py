@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.auth_tools import verify_password
+from app.accounts import users as user_service
+from app.accounts.tokens import verify_password
 from app.boost.presence import MAX_RECS_PER_HOUR
 from app.errors import PermissionDenied, ValidationError
-from app.services import users as user_service
 from models import User
 
 MAX_REMINDER_MINUTES = 24 * 60

@@ -6,11 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import clock
+from app.accounts import profile as profile_service
+from app.accounts import users as user_service
+from app.accounts.views import login_throttle, start_session
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError, PermissionDenied
-from app.services import profile as profile_service
-from app.services import users as user_service
-from app.views.auth import login_throttle, start_session
 from app.web.db import commit, get_db
 from app.web.http_errors import http_status
 from app.zones import zone_choices
