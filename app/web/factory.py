@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import onboarding_views as onboarding
     from app.accounts import profile_views as profile
     from app.accounts import views as auth
+    from app.api import views as api
     from app.boost import feed_views as feeds
     from app.boost import live_views as board_live
     from app.boost import marks_views as board_marks
@@ -95,7 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.sources import views as sources
     from app.team import rhythms_views as rhythms
     from app.team import views as team
-    from app.views import api, digest
+    from app.views import digest
     from app.web import main
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,

@@ -13,12 +13,12 @@ from flask import Blueprint, g, jsonify, request, url_for
 
 from app import clock
 from app.accounts import users as user_service
+from app.api.schema import openapi_document
 from app.boost import actions as action_service
 from app.boost import presence
 from app.boost import service as boost_service
 from app.errors import ValidationError
 from app.validation import check_id
-from app.views.api_schema import openapi_document
 from app.web.db import commit, get_db
 from app.web.extensions import csrf
 
