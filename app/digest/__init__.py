@@ -4,7 +4,7 @@
 - ``render(digest, recipient) -> RenderedDigest``            (app.digest.render)
 - ``send_week(config, sessions, week, now) -> SendReport``   (app.digest.send)
 
-The scheduler job (app/jobs_digest.py), ``run.py digest ...`` and the preview page
+The scheduler job (app/digest/job.py), ``run.py digest ...`` and the preview page
 (/digest/preview) all go through these.
 """
 

@@ -36,7 +36,7 @@ class JobSpec:
 def all_jobs() -> list[JobSpec]:
     """Every periodic job with its interval, in one list."""
     # Imported here, not at the top: the job modules import JobContext from this module.
-    from app import jobs_digest
+    from app.digest import job as jobs_digest
     from app.jobs import intake as jobs_intake
     from app.shifts import job as jobs_shifts
 

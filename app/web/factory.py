@@ -91,12 +91,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.boost import live_views as board_live
     from app.boost import marks_views as board_marks
     from app.boost import views as boost
+    from app.digest import views as digest
     from app.shifts import views as shifts
     from app.sources import topics_views as topics
     from app.sources import views as sources
     from app.team import rhythms_views as rhythms
     from app.team import views as team
-    from app.views import digest
     from app.web import main
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,
