@@ -128,7 +128,7 @@ def prepare(config: Config, sessions, network, now: datetime,
     """Sites, rules and users in the demo database, eight weeks of history; then a
     first, synchronous poll and count refresh, so the dashboard is full when the server
     starts. Returns (users with passwords, poll outcomes)."""
-    from app.services import demo_history
+    from app.cli import demo_history
     from app.sources.polling import poll_feeds
 
     with sessions() as session:

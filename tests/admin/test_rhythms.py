@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
+from app.cli import demo_history
 from app.digest.build import series_of
 from app.digest.outcomes import SiteRace
-from app.services import demo_history
 from app.sources.sites import site_settings
 from app.team import rhythms
 from models import Diary
