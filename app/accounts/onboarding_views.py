@@ -1,6 +1,6 @@
 """First run and passwords by link: the one-time set-up page, invitations, forgot password.
 
-Thin: parse the form, call app.services.invites, render. Mail goes out after the commit;
+Thin: parse the form, call app.team.invites, render. Mail goes out after the commit;
 when it cannot be sent (a fresh install has no mail server) the admin gets the link to
 copy instead of an error.
 """

@@ -70,7 +70,7 @@ def start_session(user) -> None:
 
 
 # The address limit is a cap on failures from one client over all accounts (spraying);
-# per-account guessing is slowed by app.login_throttle, which never locks the owner out.
+# per-account guessing is slowed by app.accounts.login_throttle, which never locks the owner out.
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 def login():

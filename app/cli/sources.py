@@ -1,5 +1,5 @@
 """`sources list|add|add-site|disable|enable|import-opml|export-opml`: the blogs and feeds
-diaryboost polls. Every command goes through app.services.sources, like the admin page."""
+diaryboost polls. Every command goes through app.sources.service, like the admin page."""
 
 from __future__ import annotations
 

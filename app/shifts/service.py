@@ -6,7 +6,7 @@ daylight-saving change, so the UTC instant moves). Every change a teammate's cal
 must notice bumps ``sequence`` on the shift and its places.
 
 Functions that change shifts return a :class:`ShiftChange` listing who must be told;
-the caller sends those mails after its commit (app.services.shift_mail).
+the caller sends those mails after its commit (app.shifts.mail).
 """
 
 from __future__ import annotations

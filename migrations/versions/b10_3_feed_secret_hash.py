@@ -28,7 +28,7 @@ def upgrade() -> None:
     rows = conn.execute(sa.select(users.c.id, users.c.feed_secret)
                         .where(users.c.feed_secret.is_not(None))).all()
     for user_id, secret in rows:
-        # The same digest as app.auth_tools.token_digest (not imported: migrations stay
+        # The same digest as app.accounts.tokens.token_digest (not imported: migrations stay
         # valid whatever the app's code becomes).
         conn.execute(users.update().where(users.c.id == user_id).values(
             feed_secret_hash=hashlib.sha256(secret.encode()).hexdigest()))
