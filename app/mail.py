@@ -1,7 +1,7 @@
 """Outgoing mail: multipart text + HTML through SMTP, configured from Config.
 
 Callers build messages inside a transaction but send them only after it commits
-(``app.web.db.after_commit`` in a request, or after ``session.commit()`` in a job), so a
+(``app.web.db.after_commit`` in a request, or after a job's ``unit_of_work``), so a
 rolled-back change never emails anybody.
 """
 

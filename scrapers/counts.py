@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Diary, Site
+from models.db import unit_of_work
 from scrapers import pageguard, store
 from scrapers.hosts import on_hosts, site_hosts
 from scrapers.pages import read_page
@@ -95,12 +96,11 @@ def refresh_counts(sessions: sessionmaker[Session], diary_ids: Sequence[int], no
     else:
         observed = [observe(t) for t in targets]
     done = 0
-    with sessions() as session:
+    with unit_of_work(sessions) as session:
         for diary_id, site_id, counts in observed:
             if counts is not None:
                 store.record_counts(session, diary_id, counts, now)
                 store.record_page_read(session, site_id, diary_id, counts, now)
                 done += 1
         store.prune_page_reads(session, now)
-        session.commit()
     return done

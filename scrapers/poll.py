@@ -22,6 +22,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Feed, PollLog, Site
+from models.db import unit_of_work
 from scrapers import decide, redirects, schedule, store
 from scrapers.decide import Decision, FeedState
 from scrapers.hosts import site_hosts
@@ -213,7 +214,7 @@ def _record(sessions, state: FeedState, decision: Decision, now: datetime,
     """One transaction: the diaries, the feed row and the poll log, together or not at all.
     What to write is decided by :mod:`scrapers.decide`; this only applies it."""
     result = decision.result
-    with _write_lock(sessions), sessions() as session:
+    with _write_lock(sessions), unit_of_work(sessions) as session:
         # Write first: on SQLite this takes the write lock before any read, so the
         # transaction can never fail to upgrade from reader to writer mid-way.
         touched = session.execute(update(Feed).where(Feed.id == state.id)
@@ -236,7 +237,6 @@ def _record(sessions, state: FeedState, decision: Decision, now: datetime,
         session.execute(update(Feed).where(Feed.id == state.id).values(**plan.feed_values)
                         .execution_options(synchronize_session=False))
         session.execute(insert(PollLog).values(**plan.log_row))
-        session.commit()
     _log_outcome(state, plan.outcome, stored, decision, policy)
     return PollOutcome(state.id, plan.feed_values.get("url", state.url), plan.outcome,
                        result.status, stored.new_count, stored.updated_count,

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Site
+from models.db import unit_of_work
 from scrapers import pageguard, store
 
 log = logging.getLogger(__name__)
@@ -50,10 +51,9 @@ def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
         except Exception:  # noqa: BLE001
             log.exception("rec list of site %s unreadable", site.id, extra={"site_id": site.id})
             continue
-        with sessions() as session:
+        with unit_of_work(sessions) as session:
             store.set_rec_list(session, site.id, [item.url for item in items],
                                [adapter.story_id(item.url) for item in items])
             session.get(Site, site.id).rec_list_checked_at = now
-            session.commit()
         read += 1
     return read

@@ -8,9 +8,9 @@ from flask_login import current_user
 from app.accounts import users as user_service
 from app.errors import DomainError
 from app.web.auth import role_required
-from app.web.db import commit, get_db
+from app.web.db import get_db
 from app.web.forms import EmptyForm, RoleForm, UserCreateForm
-from app.web.http_errors import http_status
+from app.web.http_errors import http_status, refuse
 
 bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
@@ -25,11 +25,10 @@ def index():
             user = user_service.create_user(
                 get_db(), email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, role=form.role.data)
-            commit()
             flash(f"Created {user.email} ({user.role}).", "success")
             return redirect(url_for(".index"))
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
             status = http_status(err)
     elif form.errors:
         status = 400
@@ -46,11 +45,9 @@ def set_role(user_id: int):
         try:
             user = user_service.get_user(get_db(), user_id)
             user_service.set_role(get_db(), user, form.role.data)
-            commit()
             flash(f"{user.email} is now {user.role}.", "success")
         except DomainError as err:
-            get_db().rollback()
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".index"))
 
 
@@ -65,10 +62,8 @@ def toggle_active(user_id: int):
                 flash("You cannot deactivate yourself.", "error")
                 return redirect(url_for(".index"))
             user_service.set_active(get_db(), user, not user.active)
-            commit()
             flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.",
                   "success")
         except DomainError as err:
-            get_db().rollback()
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".index"))

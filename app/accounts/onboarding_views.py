@@ -33,7 +33,7 @@ from app.team import invites
 from app.web.auth import role_required
 from app.web.db import commit, get_db
 from app.web.extensions import limiter
-from app.web.http_errors import http_status
+from app.web.http_errors import http_status, refuse
 from models import ROLES
 
 bp = Blueprint("onboarding", __name__)
@@ -116,14 +116,12 @@ def setup():
                 db, _config().SECRET_KEY, token=token, email=form.email.data,
                 display_name=form.display_name.data, password=form.password.data,
                 confirm=form.confirm.data, timezone=_config().TIMEZONE)
-            commit()
             _fresh_session()
             flash(f"Welcome! {user.email} is the first admin. Log in, then invite your "
                   "teammates from Users.", "success")
             return redirect(url_for("auth.login"))
         except DomainError as err:
-            db.rollback()
-            flash(err.message, "error")
+            refuse(err)
             status = http_status(err)
     elif request.method == "POST":
         status = 400
@@ -147,13 +145,11 @@ def set_password(purpose: str, token: str):
         try:
             invites.use_link(db, _config().SECRET_KEY, purpose, token, form.password.data,
                              form.confirm.data, now)
-            commit()
             _fresh_session()
             flash("Your password is set. Log in with it now.", "success")
             return redirect(url_for("auth.login"))
         except DomainError as err:
-            db.rollback()
-            flash(err.message, "error")
+            refuse(err)
             status = http_status(err)
     elif request.method == "POST":
         status = 400
@@ -221,11 +217,12 @@ def invite():
                               display_name=form.display_name.data, role=form.role.data,
                               timezone=_config().TIMEZONE)
     except DomainError as err:
-        db.rollback()
-        flash(err.message, "error")
+        refuse(err)
         return redirect(url_for("admin_users.index"))
     link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "invite",
                              clock.now())
+    # The one commit before the edge: the page says whether the invitation mail went out,
+    # and it must not go out for a user who was never stored.
     commit()
     return _link_result(link, _send(invites.link_mail(link, current_user.display_name)),
                         "Invitation")

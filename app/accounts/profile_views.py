@@ -11,8 +11,8 @@ from app.accounts import users as user_service
 from app.accounts.views import login_throttle, start_session
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError, PermissionDenied
-from app.web.db import commit, get_db
-from app.web.http_errors import http_status
+from app.web.db import get_db
+from app.web.http_errors import http_status, refuse
 from app.zones import zone_choices
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
@@ -48,10 +48,8 @@ def preferences():
             shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
             recs_per_hour=request.form.get("recs_per_hour"))
     except DomainError as err:
-        get_db().rollback()
-        flash(err.message, "error")
+        refuse(err)
         return _render(http_status(err))
-    commit()
     return _done("Preferences saved.")
 
 
@@ -74,9 +72,8 @@ def password():
     except DomainError as err:
         if isinstance(err, PermissionDenied):
             login_throttle().failed(email, client, now)
-        flash(err.message, "error")
+        refuse(err)
         return _render(http_status(err))
-    commit()
     # The change ended every session; this one goes on under the new version.
     start_session(current_user._get_current_object())
     return _done("Password changed. Other devices must log in again.")
@@ -86,7 +83,6 @@ def password():
 @login_required
 def end_other_sessions():
     user_service.end_sessions(get_db(), current_user)
-    commit()
     start_session(current_user._get_current_object())
     return _done("Logged out everywhere else; this browser stays logged in.")
 
@@ -95,7 +91,6 @@ def end_other_sessions():
 @login_required
 def reset_unsubscribe_links():
     digest_tokens.reset_links(get_db(), current_user)
-    commit()
     return _done("Unsubscribe links in digests sent so far no longer work; new digests carry "
           "new ones.")
 
@@ -104,7 +99,6 @@ def reset_unsubscribe_links():
 @login_required
 def create_token():
     token = user_service.issue_api_token(get_db(), current_user)
-    commit()
     # Rendered, not redirected: the token is shown this once and never stored in a cookie.
     return _render(new_token=token)
 
@@ -113,7 +107,6 @@ def create_token():
 @login_required
 def revoke_token():
     user_service.revoke_api_token(get_db(), current_user)
-    commit()
     return _done("API token revoked; programs using it can no longer connect.")
 
 
@@ -121,7 +114,6 @@ def revoke_token():
 @login_required
 def rotate_secret():
     secret = user_service.rotate_feed_secret(get_db(), current_user)
-    commit()
     flash("New personal URLs made; the old ones no longer work.", "success")
     # Rendered, not redirected: like the API token, the URLs are shown this once.
     return _render(feed_secret=secret)

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app import clock
 from app.accounts import login_throttle as throttle
 from app.accounts import users as user_service
-from app.web.db import commit, get_db
+from app.web.db import get_db
 from app.web.extensions import limiter
 from app.web.forms import EmptyForm, LoginForm
 
@@ -93,7 +93,6 @@ def login():
         login_throttle().failed(email, client, now)
         flash("Wrong email or password.", "error")
         return render_template("auth/login.html", form=form), 401
-    commit()
     login_throttle().succeeded(email, client)
     start_session(user)
     return _remember_device(redirect(_safe_next(request.args.get("next"))), email)
@@ -107,7 +106,6 @@ def logout():
         # A signed cookie cannot be taken back, so logging out moves the session version
         # on: a copy of this cookie saved anywhere stops working too (so do other devices).
         user_service.end_sessions(get_db(), current_user)
-        commit()
         logout_user()
         flash("You are logged out, on every device.", "info")
     return redirect(url_for("auth.login"))

@@ -19,7 +19,7 @@ from app.boost import presence
 from app.boost import service as boost_service
 from app.errors import ValidationError
 from app.validation import check_id
-from app.web.db import commit, get_db
+from app.web.db import get_db
 from app.web.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -57,8 +57,7 @@ def token_required(role: str = "blogger"):
                 return _error(403, "Forbidden", f"This endpoint is for {role}s only.")
             g.api_user = user
             # An API call means the teammate is at work (a bot acting for them, or an app).
-            if presence.touch(get_db(), user, clock.now()):
-                commit()
+            presence.touch(get_db(), user, clock.now())
             return view(*args, **kwargs)
 
         return wrapper
@@ -165,7 +164,6 @@ def log_action():
         get_db(), user=g.api_user, diary_id=data["diary_id"], kind=data["kind"],
         target_site_slug=data.get("target_site"), url=data.get("url"), now=clock.now())
     slug = action.target_site.slug
-    commit()
     response = jsonify(id=action.id, diary_id=action.diary_id, kind=action.kind,
                        target_site=slug, url=action.url, at=_iso(action.at))
     response.status_code = 201

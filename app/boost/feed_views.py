@@ -13,7 +13,7 @@ from app.accounts import users as user_service
 from app.boost import feed_entries
 from app.boost import service as boost_service
 from app.text import plural
-from app.web.db import commit, get_db
+from app.web.db import get_db
 from scrapers.clean import clean_text
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -83,7 +83,6 @@ def boost_atom(feed_secret: str):
     updated = feed_entries.entry_times(
         get_db(), user.id, {row.diary_id: feed_entries.needs_key(row.needs) for row in page.rows},
         now)
-    commit()
     body = boost_atom_xml(
         page, self_url=url_for(".boost_atom", feed_secret=feed_secret, _external=True),
         home_url=url_for("boost.today", _external=True),

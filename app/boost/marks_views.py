@@ -13,7 +13,7 @@ from app.boost import marks as board_marks
 from app.boost import service as boost_service
 from app.boost import views as boost_views
 from app.errors import Conflict, DomainError
-from app.web.db import commit, get_db
+from app.web.db import discard, get_db
 from app.web.http_errors import http_status
 from app.web.templating import viewer_zone
 from models import Diary
@@ -39,9 +39,9 @@ def hide(diary_id: int):
         mark = board_marks.mark(get_db(), current_user, diary_id,
                                 request.form.get("kind", ""), now,
                                 snooze=request.form.get("snooze"), zone=viewer_zone())
-        commit()
     except DomainError as err:
         # The row stays as it was; the message says why nothing changed.
+        discard()
         row = boost_service.boost_row(get_db(), current_user, now, diary_id) \
             if http_status(err) != 404 else None
         return _answer(diary_id, ("error", err.message), http_status(err),
@@ -60,11 +60,12 @@ def unhide(diary_id: int):
     status = 200
     try:
         board_marks.unmark(get_db(), current_user, diary_id)
-        commit()
         notice = ("success", "Back on your board.")
     except Conflict as err:
+        discard()
         notice = ("info", err.message)  # a second click on Undo changes nothing
     except DomainError as err:
+        discard()
         notice, status = ("error", err.message), http_status(err)
     row = boost_service.boost_row(get_db(), current_user, now, diary_id) \
         if status != 404 else None

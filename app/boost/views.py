@@ -14,7 +14,7 @@ from app.boost import service as boost_service
 from app.boost.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.errors import Conflict, DomainError, ValidationError
 from app.sources import scrape_health
-from app.web.db import commit, get_db
+from app.web.db import discard, get_db
 from app.web.http_errors import http_status
 from app.web.templating import localtime, viewer_zone
 
@@ -58,8 +58,7 @@ def today():
 def heartbeat():
     """boost.js posts here while Boost today is visible and focused: the teammate is at
     the board, so the plan may ask them to act."""
-    if presence.touch(get_db(), current_user, clock.now()):
-        commit()
+    presence.touch(get_db(), current_user, clock.now())
     return "", 204, {"Cache-Control": "no-store"}
 
 
@@ -93,12 +92,13 @@ def act(diary_id: int):
                    target_site_slug=request.form.get("target_site"),
                    url=request.form.get("url"), now=now)
         presence.touch(get_db(), current_user, now)
-        commit()
         notice = ("success", f"Logged: you {DONE_PHRASES[request.form['kind']]}. "
                              "Thanks!")
     except Conflict as err:
+        discard()
         notice = ("info", err.message)  # a repeat click is a no-op, not an error
     except DomainError as err:
+        discard()
         notice, status = ("error", err.message), http_status(err)
     back = _safe_back(request.form.get("next"), url_for(".today"))
     if request.headers.get("X-Requested-With") != "fetch":

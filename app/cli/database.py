@@ -7,6 +7,7 @@ from sqlalchemy import func, inspect, select
 from app import clock
 from app.cli import Env, cli, pass_env
 from models import Site
+from models.db import unit_of_work
 from models.migrate import upgrade
 
 
@@ -28,11 +29,13 @@ def db_upgrade(env: Env, revision: str) -> None:
     click.echo(f"database is at {revision}: {env.engine.url.render_as_string(hide_password=True)}")
     if not inspect(env.engine).has_table(Site.__tablename__):
         return  # an old revision asked for explicitly
-    with env.sessions() as session:
+    seeded = False
+    with unit_of_work(env.sessions) as session:
         if session.scalar(select(func.count(Site.id))) == 0:
             from scrapers.seeds import seed_defaults
 
             seed_defaults(session, clock.now())
-            session.commit()
-            click.echo("seeded the default sites, feeds and topic rules "
-                       "(see `python run.py sources list`)")
+            seeded = True
+    if seeded:
+        click.echo("seeded the default sites, feeds and topic rules "
+                   "(see `python run.py sources list`)")

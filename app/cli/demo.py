@@ -24,6 +24,7 @@ from app import clock
 from app.cli import Env, cli, pass_env
 from config import Config
 from models import Feed, Site, TopicRule, make_engine, make_session_factory
+from models.db import unit_of_work
 from models.migrate import upgrade
 
 log = logging.getLogger("diaryboost.demo")
@@ -131,14 +132,13 @@ def prepare(config: Config, sessions, network, now: datetime,
     from app.cli import demo_history
     from app.sources.polling import poll_feeds
 
-    with sessions() as session:
+    with unit_of_work(sessions) as session:
         feed_ids = _add_sim_sites(session, network, now, config.POLL_DEFAULT_INTERVAL)
         _add_rules(session, now)
         people = _demo_users(session)
         bars = {s.slug: s.rec_fallback_threshold for s in session.scalars(select(Site))}
         seeded = demo_history.store_history(
             session, demo_history.plan_history(seed, bars, now), seed, now)
-        session.commit()
     click.echo("history: {diaries} diaries over 8 weeks, {actions} team actions, "
                "{shifts} shifts, {digests} digests sent".format(**seeded))
     outcomes = poll_feeds(config, sessions, feed_ids, now)

@@ -14,6 +14,7 @@ from app.cli import ROW_ID, Env, cli, pass_env
 from app.sources import polling
 from app.text import count
 from models import Diary, Site
+from models.db import unit_of_work
 from scrapers import store
 from scrapers.clean import terminal_safe
 from scrapers.seeds import seed_defaults
@@ -163,9 +164,8 @@ def topics_test(env: Env, title: str, tags: str, body: str, defaults: bool) -> N
 def seed(env: Env) -> None:
     """Add the default sites (Daily Kos, MyDD, Calitics), their feeds and the default topic
     rules where missing. Safe to run again."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         seed_defaults(session, clock.now())
-        session.commit()
         sites = session.scalars(select(Site).order_by(Site.slug)).all()
         for site in sites:
             click.echo(f"{site.slug}: {site.name} ({site.platform}), {len(site.feeds)} feeds")

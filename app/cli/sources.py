@@ -15,6 +15,7 @@ from app.sources import service as source_service
 from app.sources.opml import read_bounded
 from app.text import plural
 from models import FEED_KINDS, PLATFORMS
+from models.db import unit_of_work
 from scrapers.clean import terminal_safe
 
 
@@ -67,11 +68,10 @@ def sources_list(env: Env) -> None:
 @pass_env
 def sources_add(env: Env, site_slug: str, url: str, kind: str) -> None:
     """Subscribe a site to a feed; it is polled at the next scheduler tick."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         feed = source_service.add_feed(session, site_slug=site_slug, url=url, kind=kind,
                                        now=clock.now())
-        session.commit()
-        click.echo(f"added feed {feed.id} {feed.url} to {site_slug}")
+    click.echo(f"added feed {feed.id} {feed.url} to {site_slug}")
 
 
 @sources_group.command("add-site")
@@ -82,10 +82,9 @@ def sources_add(env: Env, site_slug: str, url: str, kind: str) -> None:
 @pass_env
 def sources_add_site(env: Env, slug: str, name: str, base_url: str, platform: str) -> None:
     """Add a blog; its platform's default feeds come with it."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         site = source_service.add_site(session, slug=slug, name=name, base_url=base_url,
                                        platform=platform, now=clock.now())
-        session.commit()
         click.echo(f"added site {site.slug} ({site.platform}) with "
                    f"{plural(len(site.feeds), 'feed')}")
         for feed in site.feeds:
@@ -98,10 +97,9 @@ def sources_add_site(env: Env, slug: str, name: str, base_url: str, platform: st
 @pass_env
 def sources_disable(env: Env, feed_id: int, reason: str | None) -> None:
     """Stop polling a feed."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         feed = source_service.set_feed_enabled(session, feed_id, False, reason, now=clock.now())
-        session.commit()
-        click.echo(f"feed {feed.id} disabled ({feed.disabled_reason})")
+    click.echo(f"feed {feed.id} disabled ({feed.disabled_reason})")
 
 
 @sources_group.command("enable")
@@ -109,10 +107,9 @@ def sources_disable(env: Env, feed_id: int, reason: str | None) -> None:
 @pass_env
 def sources_enable(env: Env, feed_id: int) -> None:
     """Poll a feed again; its error count is cleared and it is due now."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         feed = source_service.set_feed_enabled(session, feed_id, True, now=clock.now())
-        session.commit()
-        click.echo(f"feed {feed.id} enabled, due now")
+    click.echo(f"feed {feed.id} enabled, due now")
 
 
 @sources_group.command("import-opml")
@@ -121,11 +118,10 @@ def sources_enable(env: Env, feed_id: int) -> None:
 @pass_env
 def sources_import_opml(env: Env, file: Path, site_slug: str) -> None:
     """Import an OPML subscription list into a site (all or nothing)."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         with file.open("rb") as stream:
             data = read_bounded(stream)
         added = source_service.import_opml(session, data, site_slug, clock.now())
-        session.commit()
         for feed in added:
             click.echo(f"  added [{feed.id}] {feed.url}")
         for url in added.skipped:

@@ -9,6 +9,7 @@ import click
 from app.accounts import users as user_service
 from app.cli import Env, cli, pass_env
 from models import ROLES
+from models.db import unit_of_work
 
 
 def _read_password() -> str:
@@ -35,12 +36,11 @@ def users_group() -> None:
 def users_create(env: Env, email: str, display_name: str, role: str, timezone: str | None):
     """Create a user. The password is read from a prompt, or from stdin when piped."""
     password = _read_password()
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         user = user_service.create_user(session, email=email, password=password,
                                         display_name=display_name, role=role,
                                         timezone=timezone or env.config.TIMEZONE)
-        session.commit()
-        click.echo(f"created {user.email} ({user.role}), id {user.id}")
+    click.echo(f"created {user.email} ({user.role}), id {user.id}")
 
 
 @users_group.command("list")
@@ -64,10 +64,9 @@ def users_list(env: Env) -> None:
 @pass_env
 def users_set_role(env: Env, email: str, role: str) -> None:
     """Change a user's role."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         user = user_service.set_role(session, user_service.find_user(session, email), role)
-        session.commit()
-        click.echo(f"{user.email} is now {user.role}")
+    click.echo(f"{user.email} is now {user.role}")
 
 
 @users_group.command("deactivate")
@@ -75,10 +74,9 @@ def users_set_role(env: Env, email: str, role: str) -> None:
 @pass_env
 def users_deactivate(env: Env, email: str) -> None:
     """Deactivate a user: they can no longer log in; their history stays."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         user = user_service.set_active(session, user_service.find_user(session, email), False)
-        session.commit()
-        click.echo(f"{user.email} deactivated")
+    click.echo(f"{user.email} deactivated")
 
 
 @users_group.command("activate")
@@ -86,10 +84,9 @@ def users_deactivate(env: Env, email: str) -> None:
 @pass_env
 def users_activate(env: Env, email: str) -> None:
     """Reactivate a user."""
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         user = user_service.set_active(session, user_service.find_user(session, email), True)
-        session.commit()
-        click.echo(f"{user.email} activated")
+    click.echo(f"{user.email} activated")
 
 
 @users_group.command("set-password")
@@ -98,7 +95,6 @@ def users_activate(env: Env, email: str) -> None:
 def users_set_password(env: Env, email: str) -> None:
     """Set a new password (prompt or stdin)."""
     password = _read_password()
-    with env.sessions() as session:
+    with unit_of_work(env.sessions) as session:
         user_service.set_password(session, user_service.find_user(session, email), password)
-        session.commit()
-        click.echo(f"password changed for {email}")
+    click.echo(f"password changed for {email}")

@@ -30,6 +30,7 @@ from app.digest.render import recipient_for, render
 from app.digest.weeks import latest_send_time, parse_week, week_for_send
 from config import Config
 from models import DigestDelivery, DigestRun, User
+from models.db import unit_of_work
 
 log = logging.getLogger("diaryboost.digest")
 
@@ -95,9 +96,8 @@ def send_week(config: Config, sessions: sessionmaker[Session], week: str,
               now: datetime) -> SendReport:
     """Queue ``week`` for every subscriber (once) and send whatever is due now."""
     label = parse_week(week, config.DIGEST_TIMEZONE).label
-    with sessions() as session:
+    with unit_of_work(sessions) as session:
         _, queued = queue_week(session, label, now)
-        session.commit()
     report = send_due(config, sessions, now, week=label)
     log.info("digest %s: %d queued, %d sent, %d retrying, %d failed", label, queued,
              report.sent, report.retrying, report.failed)
@@ -135,7 +135,8 @@ def send_due(config: Config, sessions: sessionmaker[Session], now: datetime,
 
 def _claim_batch(sessions: sessionmaker[Session], week: str, now: datetime) -> list[int] | None:
     """Claim up to BATCH due deliveries; None when none is left to claim."""
-    with sessions() as session:
+    # Committed before any SMTP traffic: from here on, no other process sends these.
+    with unit_of_work(sessions) as session:
         ids = list(session.scalars(select(DigestDelivery.id).where(*_due(now, week))
                                    .order_by(DigestDelivery.id).limit(BATCH)))
         if not ids:
@@ -149,8 +150,6 @@ def _claim_batch(sessions: sessionmaker[Session], week: str, now: datetime) -> l
                 .execution_options(synchronize_session=False))
             if result.rowcount == 1:
                 claimed.append(delivery_id)
-        # Committed before any SMTP traffic: from here on, no other process sends these.
-        session.commit()
         return claimed
 
 
@@ -159,7 +158,7 @@ def _deliver(config: Config, sessions: sessionmaker[Session], digest: WeekDigest
     counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}
     if not claimed:
         return counts
-    with sessions() as session:
+    with unit_of_work(sessions) as session:
         deliveries = {d.id: d for d in session.scalars(
             select(DigestDelivery).where(DigestDelivery.id.in_(claimed)))}
         outgoing: list[tuple[int, mail.Mail]] = []
@@ -177,12 +176,14 @@ def _deliver(config: Config, sessions: sessionmaker[Session], digest: WeekDigest
                 html=rendered.html,
                 headers={"List-Unsubscribe": f"<{recipient.unsubscribe_url}>",
                          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})))
-        session.commit()
-        results = mail.send(config, [m for _, m in outgoing])
+    # No transaction stays open while SMTP talks; the outcomes are a second one.
+    results = mail.send(config, [m for _, m in outgoing])
+    with unit_of_work(sessions) as session:
+        deliveries = {d.id: d for d in session.scalars(select(DigestDelivery).where(
+            DigestDelivery.id.in_([delivery_id for delivery_id, _ in outgoing])))}
         for (delivery_id, _), (_, error) in zip(outgoing, results, strict=True):
             outcome = _record(deliveries[delivery_id], error, now)
             counts[outcome] += 1
-        session.commit()
     return counts
 
 
@@ -205,7 +206,7 @@ def _record(delivery: DigestDelivery, error: mail.MailError | None, now: datetim
 
 
 def _finish_run(sessions: sessionmaker[Session], week: str, now: datetime) -> None:
-    with sessions() as session:
+    with unit_of_work(sessions) as session:
         run = session.scalars(select(DigestRun).where(DigestRun.week == week)).one_or_none()
         if run is None or run.finished_at is not None:
             return
@@ -214,7 +215,6 @@ def _finish_run(sessions: sessionmaker[Session], week: str, now: datetime) -> No
             DigestDelivery.status.in_(("pending", "sending")))) or 0
         if not open_rows:
             run.finished_at = now
-            session.commit()
 
 
 def run_scheduled(config: Config, sessions: sessionmaker[Session], now: datetime) -> SendReport:
@@ -231,11 +231,10 @@ def run_scheduled(config: Config, sessions: sessionmaker[Session], now: datetime
     week = week_for_send(send_at, zone).label
     within_grace = now - send_at <= timedelta(hours=config.DIGEST_GRACE_HOURS)
     queued = 0
-    with sessions() as session:
+    with unit_of_work(sessions) as session:
         run = session.scalars(select(DigestRun).where(DigestRun.week == week)).one_or_none()
         if within_grace and (run is None or run.finished_at is None):
             _, queued = queue_week(session, week, now)
-            session.commit()
         elif run is None:
             # No run at all yet means a new database, not a scheduler that was down:
             # nothing was missed, so nothing to warn about.
@@ -243,7 +242,6 @@ def run_scheduled(config: Config, sessions: sessionmaker[Session], now: datetime
             session.execute(_insert(session)(DigestRun)
                             .values(week=week, started_at=now, finished_at=now, recipients=0)
                             .on_conflict_do_nothing(index_elements=["week"]))
-            session.commit()
             if first_start:
                 log.info("digest %s was due before this database existed; the first "
                          "digest goes out at the next scheduled time", week)

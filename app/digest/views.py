@@ -17,7 +17,7 @@ from app import clock
 from app.digest import preview as digest_preview
 from app.digest import tokens, weeks
 from app.web.auth import role_required
-from app.web.db import commit, get_db
+from app.web.db import get_db
 from app.web.extensions import csrf
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
@@ -63,7 +63,6 @@ def unsubscribe(token: str):
     secret = _config().SECRET_KEY
     if request.method == "POST":
         user = tokens.unsubscribe(get_db(), secret, token)
-        commit()
         return render_template("digest/unsubscribed.html", user=user)
     user = tokens.user_for_token(get_db(), secret, token)
     return render_template("digest/unsubscribe.html", user=user, token=token)

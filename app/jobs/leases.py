@@ -2,6 +2,11 @@
 
 Used so that only one scheduler per database polls, whatever number of web workers or
 scheduler processes are started. Works the same on SQLite and PostgreSQL.
+
+The one service that commits (a documented exception to "services only flush"): a lease
+is only a lease once other processes can see it, and losing the insert race to another
+process must end the attempt cleanly; so each call is its own transaction, on a session
+the caller opens for it alone.
 """
 
 from __future__ import annotations

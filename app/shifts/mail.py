@@ -23,6 +23,7 @@ from app.mail import Mail, send, templates
 from app.shifts.service import FOCUS_LABELS, Notice, describe, site_label
 from config import Config
 from models import Shift, ShiftAssignment
+from models.db import unit_of_work
 
 log = logging.getLogger("diaryboost.shifts")
 
@@ -147,7 +148,7 @@ def send_due_reminders(config: Config, sessions: sessionmaker[Session], now: dat
                for a in _due(session, now, config.SHIFT_REMINDER_MINUTES)]
     sent = 0
     for assignment_id, mail in due:
-        with sessions() as session:
+        with unit_of_work(sessions) as session:
             claimed = session.execute(
                 update(ShiftAssignment)
                 .where(ShiftAssignment.id == assignment_id,
@@ -155,7 +156,6 @@ def send_due_reminders(config: Config, sessions: sessionmaker[Session], now: dat
                        ShiftAssignment.released_at.is_(None))
                 .values(reminder_sent_at=now)
                 .execution_options(synchronize_session=False)).rowcount
-            session.commit()
         if claimed != 1:
             continue  # another run got there first
         [(_, error)] = send(config, [mail])
@@ -165,11 +165,10 @@ def send_due_reminders(config: Config, sessions: sessionmaker[Session], now: dat
             continue
         log.warning("shift reminder failed, will retry",
                     extra={"assignment_id": assignment_id, "error": str(error)})
-        with sessions() as session:
+        with unit_of_work(sessions) as session:
             session.execute(update(ShiftAssignment)
                             .where(ShiftAssignment.id == assignment_id,
                                    ShiftAssignment.reminder_sent_at == now)
                             .values(reminder_sent_at=None)
                             .execution_options(synchronize_session=False))
-            session.commit()
     return sent

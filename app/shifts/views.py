@@ -38,9 +38,9 @@ from app.shifts import mail as shift_mail
 from app.shifts import service as svc
 from app.text import plural
 from app.web.auth import role_required
-from app.web.db import after_commit, commit, get_db
+from app.web.db import after_commit, get_db
 from app.web.forms import EmptyForm
-from app.web.http_errors import http_status
+from app.web.http_errors import refuse
 from models import FOCUSES
 
 bp = Blueprint("shifts", __name__, url_prefix="/shifts")
@@ -119,13 +119,12 @@ def _times(form: ShiftForm) -> dict:
                 note=form.note.data, overnight=form.overnight.data)
 
 
-def _commit_and_notify(change: svc.ShiftChange) -> None:
-    """Commit, then tell the affected teammates (never before the commit)."""
+def _notify_after_commit(change: svc.ShiftChange) -> None:
+    """Tell the affected teammates once the edge has committed (never before)."""
     config = _config()
     mails = shift_mail.notice_mails(get_db(), config, change.notices)
     if mails:
         after_commit(lambda: shift_mail.send_mails(config, mails))
-    commit()
 
 
 # My shifts --------------------------------------------------------------------
@@ -147,10 +146,9 @@ def claim(shift_id: int):
     if EmptyForm().validate_on_submit():
         try:
             svc.claim(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
-            commit()
             flash("You're on it: the shift is in your list and your calendar feed.", "success")
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".mine"))
 
 
@@ -161,14 +159,13 @@ def claim_series(shift_id: int):
         try:
             result = svc.claim_series(get_db(), user=current_user, shift_id=shift_id,
                                       now=clock.now())
-            commit()
             if result.claimed:
                 flash(f"You're on {plural(len(result.claimed), 'shift')} of the series.",
                       "success")
             for shift, why in result.skipped:
                 flash(f"Skipped {svc.describe(shift, _zone())}: {why}", "error")
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".mine"))
 
 
@@ -179,10 +176,9 @@ def drop(shift_id: int):
         try:
             svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
                      cutoff_hours=_config().SHIFT_DROP_CUTOFF_HOURS)
-            commit()
             flash("You dropped that shift; its place is open again.", "success")
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".mine"))
 
 
@@ -246,10 +242,8 @@ def create():
                                    assignee_ids=form.assignees.data or [], now=clock.now(),
                                    **_times(form))
     except DomainError as err:
-        get_db().rollback()
-        flash(err.message, "error")
-        return _coverage(form, http_status(err))
-    _commit_and_notify(change)
+        return _coverage(form, refuse(err))
+    _notify_after_commit(change)
     flash(f"Created {plural(len(change.shifts), 'shift')}.", "success")
     return redirect(url_for(".coverage"))
 
@@ -273,13 +267,11 @@ def edit(shift_id: int):
         try:
             change = svc.update_shifts(get_db(), shift_id, by=current_user,
                                        scope=form.scope.data, now=clock.now(), **_times(form))
-            _commit_and_notify(change)
+            _notify_after_commit(change)
             flash(f"Saved {plural(len(change.shifts), 'shift')}.", "success")
             return redirect(url_for(".coverage"))
         except DomainError as err:
-            get_db().rollback()
-            flash(err.message, "error")
-            status = http_status(err)
+            status = refuse(err)
             shift = svc.get_shift(get_db(), shift_id)
     elif request.method == "POST":
         status = 400
@@ -303,11 +295,11 @@ def cancel(shift_id: int):
                                    undo_minutes=svc.UNDO_MINUTES, **_template_helpers())
         change = svc.cancel_shifts(get_db(), shift_id, by=current_user,
                                    scope=form.scope.data, now=clock.now())
-        _commit_and_notify(change)
+        _notify_after_commit(change)
         flash(f"Cancelled {plural(len(change.shifts), 'shift')}. You can undo this for "
               f"{svc.UNDO_MINUTES} minutes from the list below.", "success")
     except DomainError as err:
-        flash(err.message, "error")
+        refuse(err)
     return redirect(url_for(".coverage") + "#list-h")
 
 
@@ -317,10 +309,10 @@ def restore(shift_id: int):
     if EmptyForm().validate_on_submit():
         try:
             change = svc.restore_shifts(get_db(), shift_id, by=current_user, now=clock.now())
-            _commit_and_notify(change)
+            _notify_after_commit(change)
             flash(f"Undone: {plural(len(change.shifts), 'shift')} on again.", "success")
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".coverage") + "#list-h")
 
 
@@ -334,10 +326,10 @@ def assign(shift_id: int):
         try:
             change = svc.assign(get_db(), by=current_user, shift_id=shift_id,
                                 user_id=form.user_id.data, now=clock.now())
-            _commit_and_notify(change)
+            _notify_after_commit(change)
             flash("Assigned.", "success")
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
     else:
         flash("Choose a teammate to assign.", "error")
     return redirect(url_for(".coverage"))
@@ -350,8 +342,8 @@ def unassign(shift_id: int, user_id: int):
         try:
             change = svc.unassign(get_db(), by=current_user, shift_id=shift_id,
                                   user_id=user_id, now=clock.now())
-            _commit_and_notify(change)
+            _notify_after_commit(change)
             flash("Taken off the shift; the place is open again.", "success")
         except DomainError as err:
-            flash(err.message, "error")
+            refuse(err)
     return redirect(url_for(".coverage"))

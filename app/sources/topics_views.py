@@ -8,8 +8,8 @@ from app import clock
 from app.errors import DomainError
 from app.sources import topics as topic_service
 from app.web.auth import role_required
-from app.web.db import commit, get_db
-from app.web.http_errors import http_status
+from app.web.db import get_db
+from app.web.http_errors import refuse
 from models import RULE_FIELDS
 
 bp = Blueprint("topics", __name__, url_prefix="/admin/topics")
@@ -21,17 +21,11 @@ def _page(status: int = 200, match=None):
 
 
 def _changed(message: str):
-    """After any rule change: re-tag stored diaries, commit once, say what happened."""
+    """After any rule change: re-tag stored diaries (committed once, at the edge), say what
+    happened."""
     changed = topic_service.retag(get_db())
-    commit()
     flash(f"{message} Re-tagged diaries: {changed} changed.", "success")
     return redirect(url_for(".index"), code=303)
-
-
-def _refused(err: DomainError):
-    get_db().rollback()
-    flash(err.message, "error")
-    return _page(http_status(err))
 
 
 @bp.route("/", methods=["GET"])
@@ -52,7 +46,7 @@ def add():
                                       needs_context=form.get("needs_context") == "1",
                                       now=clock.now())
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))
     return _changed(f"Added rule “{rule.phrase}” ({rule.field}, weight {rule.weight:g}).")
 
 
@@ -67,7 +61,7 @@ def edit(rule_id: int):
                                          weight=form.get("weight"), field=form.get("field"),
                                          needs_context=context)
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))
     return _changed(f"Saved rule “{rule.phrase}”.")
 
 
@@ -78,7 +72,7 @@ def set_enabled(rule_id: int):
         rule = topic_service.set_rule_enabled(get_db(), rule_id,
                                               request.form.get("enabled") == "1")
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))
     return _changed(f"Rule “{rule.phrase}” {'enabled' if rule.enabled else 'disabled'}.")
 
 
@@ -91,6 +85,5 @@ def test():
                                         topic_service.split_tags(form.get("tags", "")),
                                         form.get("body", ""))
     except DomainError as err:
-        flash(err.message, "error")
-        return _page(http_status(err))
+        return _page(refuse(err))
     return _page(match=match)

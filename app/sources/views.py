@@ -20,8 +20,8 @@ from app.sources import service as source_service
 from app.sources.opml import read_bounded
 from app.text import plural
 from app.web.auth import role_required
-from app.web.db import commit, get_db, session_factory
-from app.web.http_errors import http_status
+from app.web.db import discard, get_db, session_factory
+from app.web.http_errors import refuse
 from app.web.templating import viewer_zone
 from models import FEED_KINDS, PLATFORMS
 from models.sites import RULE_FIELDS_EXTRACT, RULE_KINDS
@@ -53,16 +53,8 @@ def _page(status: int = 200, **extra):
 
 
 def _done(message: str, anchor: str | None = None):
-    commit()
     flash(message, "success")
     return redirect(url_for(".index", _anchor=anchor), code=303)
-
-
-def _refused(err: DomainError):
-    # Re-render rather than redirect, so the typed values stay in the forms.
-    get_db().rollback()
-    flash(err.message, "error")
-    return _page(http_status(err))
 
 
 @bp.route("/", methods=["GET"])
@@ -81,7 +73,7 @@ def add_site():
             base_url=form.get("base_url", ""), platform=form.get("platform", ""),
             now=clock.now())
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))  # re-rendered: the typed values stay
     return _done(f"Added site {site.name} with {plural(len(site.feeds), 'feed')}.",
                  f"site-{site.id}")
 
@@ -97,7 +89,7 @@ def site_settings(site_id: int):
     try:
         site = source_service.update_site_settings(get_db(), site_id, **settings)
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))  # re-rendered: the typed values stay
     return _done(f"Saved settings for {site.name}.", f"site-{site.id}")
 
 
@@ -108,7 +100,7 @@ def site_rules(site_id: int):
         rules = extraction.parse_form(request.form)
         site = extraction.save_rules(get_db(), site_id, rules, clock.now())
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))  # re-rendered: the typed values stay
     return _done(f"Saved {len(rules)} extraction rule(s) for {site.name}.", f"site-{site.id}")
 
 
@@ -122,8 +114,8 @@ def test_rules(site_id: int):
             result = extraction.preview(get_db(), site_id, request.form.get("test_url", ""),
                                         rules, fetcher)
     except DomainError as err:
-        return _refused(err)
-    get_db().rollback()
+        return _page(refuse(err))  # re-rendered: the typed values stay
+    discard()  # a preview: whatever reading the rules touched is not kept
     return _page(preview=result)
 
 
@@ -136,7 +128,7 @@ def add_feed():
                                        url=form.get("url", ""),
                                        kind=form.get("kind") or "diaries", now=clock.now())
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))  # re-rendered: the typed values stay
     return _done(f"Subscribed to {feed.url}; it will be polled shortly.", f"feed-{feed.id}")
 
 
@@ -148,7 +140,7 @@ def set_enabled(feed_id: int):
         feed = source_service.set_feed_enabled(get_db(), feed_id, enabled,
                                                request.form.get("reason"), now=clock.now())
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))  # re-rendered: the typed values stay
     state = "enabled and due now" if feed.enabled else "disabled"
     return _done(f"Feed {feed.url} {state}.", f"feed-{feed.id}")
 
@@ -159,7 +151,7 @@ def poll(feed_id: int):
     from app.sources.polling import poll_now
 
     source_service.get_feed(get_db(), feed_id)  # a clear 404 before any network work
-    get_db().rollback()  # poll_now works in its own transaction; release ours first
+    discard()  # poll_now works in its own transaction; release ours first
     outcome = poll_now(_config(), session_factory(), feed_id, clock.now())
     category = "error" if outcome.error else "success"
     flash(f"Polled feed {feed_id}: {outcome.summary()}", category)
@@ -176,7 +168,7 @@ def import_opml():
         report = source_service.import_opml(get_db(), read_bounded(upload.stream),
                                             request.form.get("site", ""), clock.now())
     except DomainError as err:
-        return _refused(err)
+        return _page(refuse(err))  # re-rendered: the typed values stay
     message = f"OPML: imported {plural(len(report), 'feed')}"
     if report.skipped:
         message += f"; skipped {len(report.skipped)} already subscribed"

@@ -3,11 +3,12 @@ error pages (HTML, or JSON under /api/)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from app.web import db
 
 STATUS = {ValidationError: 400, PermissionDenied: 403, NotFound: 404, Conflict: 409}
 
@@ -18,6 +19,14 @@ def http_status(err: DomainError) -> int:
         if cls in STATUS:
             return STATUS[cls]
     return 400
+
+
+def refuse(err: DomainError) -> int:
+    """A domain error a view caught: its message as a flash, this request's changes rolled
+    back (now and at the edge), and the status code to answer with."""
+    flash(err.message, "error")
+    db.discard()
+    return http_status(err)
 
 
 def _wants_json() -> bool:
