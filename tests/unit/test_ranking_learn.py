@@ -4,8 +4,7 @@ known curve, and our polls reading the counts every 10 minutes."""
 
 from __future__ import annotations
 
-import random
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -20,56 +19,14 @@ from app.ranking.learn import (
     _prepare,
     learn_aging,
 )
-
-NOW = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)
-POLL_MINUTES = 10
-
-
-def world(truth: Curve, seed: int, slots: int = 8, diaries: int = 160, lists: int = 48,
-          list_every_minutes: int = 30):
-    """Diaries published over two days; each gains recs at a pace of its own that fades
-    at a pace of its own (some fast starters, some late bloomers). The site lists its top
-    ``slots`` by ``truth`` over the exact rec times; we read counts every 10 minutes."""
-    rng = random.Random(seed)
-    start = NOW - timedelta(hours=48)
-    arrivals: dict[int, tuple[datetime, list[datetime]]] = {}
-    for diary_id in range(1, diaries + 1):
-        published = start + timedelta(minutes=rng.uniform(0, 47 * 60))
-        quality = rng.lognormvariate(1.5, 0.9)  # recs an hour at first
-        fade = rng.uniform(0.5, 12.0)  # hours over which the pace fades
-        times, t = [], 0.0
-        while t < 30:
-            pace = quality * pow(2.0, -t / fade) + 0.05
-            t += rng.expovariate(pace)
-            if t < 30:
-                times.append(published + timedelta(hours=t))
-        arrivals[diary_id] = (published, times)
-
-    def true_score(diary_id: int, at: datetime) -> float:
-        _published, times = arrivals[diary_id]
-        return sum(truth.weight((at - t).total_seconds() / 3600) for t in times if t <= at)
-
-    histories = {}
-    for diary_id, (published, times) in arrivals.items():
-        obs, at = [], published + timedelta(minutes=rng.uniform(1, POLL_MINUTES))
-        while at <= min(NOW, published + timedelta(hours=30)):
-            obs.append(Observation(at, sum(1 for t in times if t <= at), None))
-            at += timedelta(minutes=POLL_MINUTES)
-        histories[diary_id] = CountHistory(published, tuple(obs))
-    seen = []
-    for n in range(lists):
-        at = NOW - timedelta(minutes=n * list_every_minutes)
-        live = [i for i, (p, _t) in arrivals.items() if p <= at]
-        ranked = sorted(live, key=lambda i: (-true_score(i, at), i))[:slots]
-        seen.append(SeenList(at, tuple(ranked)))
-    return seen, histories
+from tests.rec_world import NOW, world
 
 
 @pytest.mark.parametrize("truth", [Curve.exponential(1.0), Curve.exponential(2.0),
                                    Curve.exponential(4.0), Curve.step(DAILY_KOS_STEPS)],
                          ids=lambda c: c.describe())
 def test_lists_made_by_a_known_curve_give_that_curve_back(truth):
-    lists, histories = world(truth, seed=7)
+    lists, histories, _ = world(truth, seed=7)
     learned = learn_aging(lists, histories, slots=8)
     assert learned is not None
     assert learned.curve == truth, [(c.describe(), round(f, 3)) for c, f in learned.fits]
@@ -80,32 +37,32 @@ def test_lists_made_by_a_known_curve_give_that_curve_back(truth):
 
 def test_step_table_with_twelve_places_is_recovered():
     truth = Curve.step(DAILY_KOS_STEPS)
-    lists, histories = world(truth, seed=3, slots=12)
+    lists, histories, _ = world(truth, seed=3, slots=12)
     learned = learn_aging(lists, histories, slots=12)
     assert learned is not None and learned.curve == truth
 
 
 def test_too_few_lists_give_nothing():
-    lists, histories = world(Curve.exponential(2.0), seed=1)
+    lists, histories, _ = world(Curve.exponential(2.0), seed=1)
     assert learn_aging(lists[:MIN_LISTS - 1], histories, slots=8) is None
     assert learn_aging(lists[:MIN_LISTS], histories, slots=8) is not None
 
 
 def test_too_few_diaries_with_counts_give_nothing():
-    lists, histories = world(Curve.exponential(2.0), seed=1, diaries=15)
+    lists, histories, _ = world(Curve.exponential(2.0), seed=1, diaries=15)
     # 15 diaries, 8 places: fewer than 2 k distinct diaries ever read.
     assert learn_aging(lists, histories, slots=8) is None
 
 
 def test_lists_of_diaries_we_never_read_are_no_evidence():
-    lists, histories = world(Curve.exponential(2.0), seed=1)
+    lists, histories, _ = world(Curve.exponential(2.0), seed=1)
     unknown = [SeenList(s.at, tuple(i + 10_000 for i in s.diary_ids)) for s in lists]
     assert learn_aging(unknown, histories, slots=8) is None
     assert learn_aging(lists, {}, slots=8) is None
 
 
 def test_pure_same_input_same_answer_and_inputs_untouched():
-    lists, histories = world(Curve.exponential(3.0), seed=5)
+    lists, histories, _ = world(Curve.exponential(3.0), seed=5)
     before = (list(lists), dict(histories))
     first = learn_aging(lists, histories, slots=8)
     again = learn_aging(list(reversed(lists)), dict(reversed(list(histories.items()))),
