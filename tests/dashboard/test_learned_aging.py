@@ -142,3 +142,18 @@ def test_board_and_rec_list_view_use_the_latest_snapshot_in_order(
     items = [li.text(strip=True) for li in LexborHTMLParser(html).css(".rec-list > li")]
     assert items[0].startswith("#1Big thread") and items[1].startswith("#2Yesterday")
     assert items[2].startswith("#4Small story")
+
+
+def test_learn_aging_command_learns_and_says_where_aging_comes_from(
+        tmp_path, db_session, session_factory):
+    from click.testing import CliRunner
+
+    from app.cli import Env, cli
+    from tests.conftest import make_config
+
+    factories.make_site(db_session, slug="plain", name="Plain", rec_half_life_hours=3.0)
+    env = Env()
+    env.__dict__["config"] = make_config(tmp_path)
+    env.__dict__["sessions"] = session_factory
+    result = CliRunner().invoke(cli, ["learn-aging"], obj=env, catch_exceptions=False)
+    assert "plain: Aging configured: half-life 3 h, no rec list read yet" in result.output
