@@ -12,6 +12,7 @@ from collections import Counter
 from app.jobs import JobContext, job
 from app.services.counts import refresh_due_counts
 from app.services.polling import poll_feeds
+from app.services.site_aging import learn_aging
 from scrapers.poll import due_feeds
 
 log = logging.getLogger("diaryboost.jobs")
@@ -40,3 +41,15 @@ def refresh_diary_counts(context: JobContext) -> int:
     log.info("observed counts of %d/%d diaries, read %d rec lists", done.observed, done.due,
              done.rec_lists, extra={"diaries": done.observed})
     return done.observed
+
+
+LEARN_AGING_SECONDS = 3600
+
+
+@job("learn-aging", every=lambda config: LEARN_AGING_SECONDS)
+def learn_site_aging(context: JobContext) -> int:
+    """Learn each site's aging from the rec lists read in the last days (the board uses
+    it where learned, the configured curve elsewhere)."""
+    learned = learn_aging(context.sessions, context.now())
+    log.info("aging learned for %d sites", learned, extra={"sites": learned})
+    return learned

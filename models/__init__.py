@@ -7,6 +7,7 @@ from models.diaries import RULE_FIELDS, Diary, DiaryMetric, TopicRule
 from models.digest import DigestDelivery, DigestRun
 from models.feeds import FeedEntryState
 from models.leases import Lease
+from models.rec_lists import SNAPSHOTS_KEPT_DAYS, RecListEntry, RecListSnapshot
 from models.shifts import FOCUSES, Shift, ShiftAssignment
 from models.sites import (
     FEED_KINDS,
@@ -27,4 +28,5 @@ __all__ = [
     "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
     "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
+    "RecListSnapshot", "RecListEntry", "SNAPSHOTS_KEPT_DAYS",
 ]

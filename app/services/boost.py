@@ -25,6 +25,7 @@ from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
 from app.services.presence import team_state
 from app.services.shift_status import ShiftNow, current_shift
+from app.services.site_aging import LatestList, latest_lists, site_settings
 from models import Action, Diary, DiaryMetric, Site, User
 
 NEED_KINDS = ("recommend", "comment", "crosspost")
@@ -109,16 +110,7 @@ class _Live:
     observations: dict[int, list[ranking.Observation]] = field(default_factory=dict)
     actions: list = field(default_factory=list)  # Row(diary_id, user_id, kind, target_site_id)
     group_sites: dict[int, set[int]] = field(default_factory=dict)
-
-
-def site_settings(site: Site) -> ranking.SiteSettings:
-    return ranking.SiteSettings(
-        slug=site.slug, name=site.name, rec_slots=site.rec_slots,
-        half_life_hours=site.rec_half_life_hours,
-        curve=ranking.Curve.step() if site.rec_aging == "step" else None,
-        fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
-        crosspost_window_hours=site.crosspost_window_hours,
-        rec_window_hours=site.rec_window_hours, enabled=site.enabled)
+    lists: dict[int, LatestList] = field(default_factory=dict)  # latest scraped, by site id
 
 
 def _window_hours(site: Site) -> float:
@@ -134,11 +126,15 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     if not wanted:
         return live
     cutoff = now - timedelta(hours=max(_window_hours(s) for s in wanted))
-    # On-topic diaries, plus those on a scraped rec list: those set the site's bar.
+    live.lists = latest_lists(session, [s.id for s in wanted])
+    listed = sorted({i for rec_list in live.lists.values() for i in rec_list.diary_ids})
+    # On-topic diaries, plus those on the latest scraped rec lists whatever their age:
+    # those set the site's bar.
     live_ids = (select(Diary.id)
-                .where(Diary.site_id.in_([s.id for s in wanted]),
-                       Diary.published_at >= cutoff,
-                       (Diary.topic_score > 0) | Diary.on_rec_list.is_(True)))
+                .where(((Diary.site_id.in_([s.id for s in wanted])
+                         & (Diary.published_at >= cutoff)
+                         & ((Diary.topic_score > 0) | Diary.on_rec_list.is_(True))))
+                       | Diary.id.in_(listed or [-1])))
     live.diaries = session.execute(
         select(Diary.id, Diary.site_id, Diary.title, Diary.url, Diary.author,
                Diary.published_at, Diary.topic_score, Diary.recommends, Diary.comments,
@@ -158,6 +154,16 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
                    DiaryMetric.observed_at >= now - timedelta(hours=METRIC_HOURS))
             .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)):
         observations[diary_id].append(ranking.Observation(at, recs, comments))
+    for d in live.diaries:
+        # A metric row is written when counts change or hourly (scrapers.store), so a
+        # diary read five minutes ago with unchanged counts (a day-old list entry) would
+        # look an hour stale and drop out of the bar. Its row says when it was last read.
+        seen = observations.get(d.id)
+        if (d.counts_read_at is not None and d.recommends is not None
+                and d.counts_read_at >= now - timedelta(hours=METRIC_HOURS)
+                and (not seen or seen[-1].at < d.counts_read_at)):
+            observations[d.id].append(
+                ranking.Observation(d.counts_read_at, d.recommends, d.comments))
     live.observations = observations
     live.actions = session.execute(
         select(Action.diary_id, Action.user_id, Action.kind, Action.target_site_id)
@@ -174,33 +180,21 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
 def _scraped_bars(live: _Live, now: datetime) -> dict[str, float | None]:
     """Lowest aged score on each scraped rec list, for sites whose list we scrape."""
     bars: dict[str, float | None] = {}
-    for d in live.diaries:
-        site = live.sites[d.site_id]
-        if not d.on_rec_list or site.rec_list_checked_at is None:
-            continue
-        score = ranking.aged_score(live.observations.get(d.id, ()), now,
-                                   site.rec_half_life_hours, d.published_at)
-        current = bars.get(site.slug)
-        bars[site.slug] = score if current is None else min(current, score)
+    diaries = {d.id: d for d in live.diaries}
+    for slug, rec_list in _rec_lists(live).items():
+        scores = [ranking.aged_score(live.observations.get(i, ()), now,
+                                     live.settings[slug].aging, diaries[i].published_at)
+                  for i in rec_list.diary_ids if i in diaries]
+        if scores:
+            bars[slug] = min(scores)
     return bars
 
 
 def _rec_lists(live: _Live) -> dict[str, ranking.RecList]:
-    """The scraped lists as the product keeps them today: which diaries were on each list at
-    its last check (the order is not stored yet, so by count)."""
-    lists: dict[str, list] = {}
-    for d in live.diaries:
-        site = live.sites[d.site_id]
-        if d.on_rec_list and site.rec_list_checked_at is not None:
-            lists.setdefault(site.slug, []).append(d)
-    # Unknown counts (None) sort last rather than break the order.
-    return {slug: ranking.RecList(slug, live.sites[ds[0].site_id].rec_list_checked_at,
-                                  tuple(d.id for d in sorted(ds, key=_by_count)))
-            for slug, ds in lists.items()}
-
-
-def _by_count(d) -> int:
-    return -(d.recommends if d.recommends is not None else -1)
+    """Each site's latest scraped list, in the site's order (best first)."""
+    return {live.sites[site_id].slug: ranking.RecList(live.sites[site_id].slug,
+                                                      rec_list.taken_at, rec_list.diary_ids)
+            for site_id, rec_list in live.lists.items() if site_id in live.sites}
 
 
 def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.BoardPlan:
@@ -464,7 +458,7 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
     live = _load(session, now, diary.site_id)
     inputs = {i.diary_id: i for i in _inputs(live)}
     settings = live.settings[site.slug]
-    scores = [ranking.aged_score(i.observations, now, settings.half_life_hours, i.published_at)
+    scores = [ranking.aged_score(i.observations, now, settings.aging, i.published_at)
               for i in inputs.values()]
     bar = ranking.entry_bar(scores, settings.rec_slots, _scraped_bars(live, now).get(site.slug),
                             settings.fallback_threshold)
@@ -545,7 +539,7 @@ def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> Rec
     live = _load(session, now, site.id)
     plan = _plan(session, live, user, now)
     bar = plan.bars.get(slug)
-    rec_list = _rec_lists(live).get(slug)
+    latest = live.lists.get(site.id)
     diaries = {d.id: d for d in live.diaries}
     settings = live.settings[slug]
     inputs = {i.diary_id: i for i in _inputs(live)}
@@ -557,8 +551,10 @@ def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> Rec
         return ListEntry(d.id, d.title, d.url if is_web_url(d.url) else None, position, score,
                          d.topic_score > 0, plan.row(d.id))
 
-    listed = rec_list.diary_ids if rec_list else ()
-    entries = [entry(i, n) for n, i in enumerate(listed, start=1)]
+    listed = latest.diary_ids if latest else ()
+    # Places as the site numbered them (a diary we do not follow leaves a gap).
+    entries = [entry(i, n) for n, i in latest.entries if i in diaries] if latest else []
     below = [r for r in plan.rows if r.site_slug == slug and r.diary_id not in listed]
     entries += [entry(r.diary_id, None) for r in sorted(below, key=lambda r: -r.score)]
-    return RecListView(site, site.rec_list_checked_at, bar, tuple(entries), plan.online)
+    return RecListView(site, latest.taken_at if latest else None, bar, tuple(entries),
+                       plan.online)

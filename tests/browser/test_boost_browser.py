@@ -1,6 +1,7 @@
 """Boost today in a real browser: ranked list, in-place action logging, the diary chart,
 hostile feed text shown as text, and a blogger kept out of the admin pages."""
 
+from models import RecListEntry, RecListSnapshot
 from tests import factories
 from tests.browser.conftest import browser_login, screenshot
 from tests.factories import T0, hours
@@ -104,11 +105,15 @@ def _seed_rec_list(server):
             factories.make_metric(s, d, at=NOW, recommends=recs, comments=9)
             return d.id
 
-        diary("Baseball thread", 60, 2, topic=0.0, listed=True)
-        diary("Open thread", 40, 2, topic=0.0, listed=True)
+        listed = [diary("Baseball thread", 60, 2, topic=0.0, listed=True),
+                  diary("Open thread", 40, 2, topic=0.0, listed=True)]
         ids = {"protect": diary("Medicare for all: the vote count", 20, 2, listed=True),
                "act": diary("Single payer hearing at noon", 8, 0.5, gained=8),
                "watch": diary("Why SiCKO still matters", 1, 1, gained=1)}
+        # The list as the site ranked it when read, kept as a snapshot.
+        s.add(RecListSnapshot(site_id=dk.id, taken_at=NOW, list_size=3, entries=[
+            RecListEntry(position=n, diary_id=i)
+            for n, i in enumerate([*listed, ids["protect"]], start=1)]))
         for _ in range(2):
             factories.make_user(s, last_seen_at=NOW - hours(2 / 60))
         user = factories.make_user(s, display_name="Bea Blogger")
