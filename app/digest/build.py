@@ -19,6 +19,7 @@ from app import ranking
 from app.digest import outcomes
 from app.digest.weeks import parse_week
 from app.services import scrape_health
+from app.services.boost import site_settings  # one reading of a site's settings (aging too)
 from app.text import plural
 from config import Config
 from models import Action, Diary, DiaryMetric, Feed, Shift, Site
@@ -183,15 +184,6 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url.strip() if scheme in ("http", "https") else None
-
-
-def site_settings(site: Site) -> ranking.SiteSettings:
-    return ranking.SiteSettings(
-        slug=site.slug, name=site.name, rec_slots=site.rec_slots,
-        half_life_hours=site.rec_half_life_hours,
-        fallback_threshold=site.rec_fallback_threshold, comment_target=site.comment_target,
-        crosspost_window_hours=site.crosspost_window_hours,
-        rec_window_hours=site.rec_window_hours, enabled=site.enabled)
 
 
 def build_week(session: Session, week: str, now: datetime, config: Config) -> WeekDigest:
