@@ -1,5 +1,6 @@
 """diaryboost's data model. Importable without Flask: the scheduler process uses it too."""
 
+from models.accounts import SiteAccount, TeamSettings, username_key
 from models.base import Base, UTCDateTime, utcnow
 from models.board import MARK_KINDS, BoardMark
 from models.db import make_engine, make_session_factory
@@ -29,4 +30,5 @@ __all__ = [
     "make_engine", "make_session_factory", "utcnow",
     "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
     "RecListSnapshot", "RecListEntry", "SNAPSHOTS_KEPT_DAYS",
+    "SiteAccount", "TeamSettings", "username_key",
 ]

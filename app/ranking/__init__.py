@@ -36,6 +36,8 @@ from app.ranking.needs import (
     assess,
     entry_bar,
     rank,
+    rec_gate,
+    why_not,
 )
 
 __all__ = [
@@ -44,5 +46,6 @@ __all__ = [
     "MIN_HALF_LIFE_HOURS", "MIN_PACE_SPAN_HOURS", "PACE_WINDOW_HOURS", "REC_MARGIN",
     "STALE_HOURS", "TEAM_RECS_PER_HOUR", "Bar", "BoardPlan", "Curve", "DiaryInput", "Need",
     "NeedKind", "Observation", "RankedDiary", "RecList", "RecRow", "SiteSettings",
-    "Teammate", "aged_score", "assess", "entry_bar", "plan_board", "rank", "site_bar",
+    "Teammate", "aged_score", "assess", "entry_bar", "plan_board", "rank", "rec_gate",
+    "site_bar", "why_not",
 ]

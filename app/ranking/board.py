@@ -32,7 +32,9 @@ from app.ranking.needs import (
     _Series,
     _series,
     _utc,
+    rec_gate,
 )
+from app.ranking.ours import mark_ours
 
 Group = Literal["act", "protect", "watch"]
 
@@ -73,6 +75,7 @@ class RecRow:
     pace: float  # its own recs per hour
     position: int | None = None  # place on the scraped list
     team_could: bool = False  # watch rows: the whole team (online or not) could lift it
+    ours: bool = False  # a teammate's own diary (see app.ranking.ours)
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def plan_board(
     rec_lists: Mapping[str, RecList] | None = None,
     team: Sequence[Teammate] = (),
     team_log: Mapping[int, Sequence[datetime]] | None = None,
+    prefer_ours: bool = False,
 ) -> BoardPlan:
     """Decide the board: recommend rows by group with helpers, and the other needs.
 
@@ -120,6 +124,7 @@ def plan_board(
     everyone on the team, ``online`` or not, with their budget left this hour;
     ``team_log`` maps a diary to the times teammates logged a recommend on it (those after
     its last poll, or at the same instant, count at once: a logged recommend moves the row).
+    ``prefer_ours`` puts teammates' own diaries first within each group (never across).
     """
     now = _utc(now)
     rec_lists = rec_lists or {}
@@ -150,7 +155,7 @@ def plan_board(
             if kept:
                 others.append(_replace_needs(assessed, kept))
             age = max(_hours(now, _utc(d.published_at)), 0.0)
-            if d.topic_score > 0 and d.diary_id in fresh and age < site.rec_window_hours:
+            if rec_gate(d, s, age, site) is None:
                 last = now - timedelta(hours=s.read_hours_ago)
                 logged = [_utc(at) for at in team_log.get(d.diary_id, ())]
                 pending = sum(1 for at in logged if at >= last)
@@ -158,6 +163,8 @@ def plan_board(
                                              _own_pace(s, logged, last, age)))
     others.sort(key=lambda r: (-r.priority, r.diary_id))
     rows = _plan_recs(candidates, bars, rec_lists, team, now)
+    rows = mark_ours(rows, {d.diary_id for e in by_site.values() for d, _ in e if d.ours},
+                     prefer_ours)
     assignments: dict[int, list[int]] = {}
     for r in rows:
         for uid in r.helpers:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app import ranking
 from app.errors import NotFound, ValidationError
-from app.services import scrape_health
+from app.services import our_diaries, scrape_health
 from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
 from app.services.presence import team_state
@@ -72,6 +72,7 @@ class BoostRow:
     on_shift: bool = False
     group: str | None = None  # act / protect / watch for recommends; None: other needs only
     for_you: bool = False  # the plan asks the viewer to recommend it now
+    ours: str | None = None  # the teammate who wrote it (their username on the site)
 
     @property
     def need_kinds(self) -> tuple[str, ...]:
@@ -111,6 +112,8 @@ class _Live:
     actions: list = field(default_factory=list)  # Row(diary_id, user_id, kind, target_site_id)
     group_sites: dict[int, set[int]] = field(default_factory=dict)
     lists: dict[int, LatestList] = field(default_factory=dict)  # latest scraped, by site id
+    owners: dict[int, str] = field(default_factory=dict)  # our own diaries: id → teammate
+    prefer_ours: bool = False  # the team gives its own diaries priority
 
 
 def _window_hours(site: Site) -> float:
@@ -143,6 +146,8 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     ).all()
     if not live.diaries:
         return live
+    live.owners = our_diaries.diary_owners(session, live.diaries)
+    live.prefer_ours = bool(live.owners) and our_diaries.prefer_ours(session)
     observations: dict[int, list[ranking.Observation]] = defaultdict(list)
     # Core execution on the session's connection (no ORM row bookkeeping), and streamed
     # rather than .all(): each row dies young, so thousands of rows alive at once do not
@@ -204,7 +209,8 @@ def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.B
     team = [t if t.user_id != user.id or t.online else
             ranking.Teammate(t.user_id, t.budget_left, t.online_until, t.recommended, True)
             for t in team]
-    return ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log)
+    return ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log,
+                              prefer_ours=live.prefer_ours)
 
 
 _GROUP_ORDER = {"act": 0, "protect": 1, None: 2, "watch": 3}
@@ -250,7 +256,8 @@ def _inputs(live: _Live) -> list[ranking.DiaryInput]:
         inputs.append(ranking.DiaryInput(
             diary_id=d.id, site_slug=live.sites[d.site_id].slug, published_at=d.published_at,
             topic_score=d.topic_score, observations=live.observations.get(d.id, ()),
-            team_actions=actions_by_diary[d.id], crossposted_to=frozenset(covered)))
+            team_actions=actions_by_diary[d.id], crossposted_to=frozenset(covered),
+            ours=d.id in live.owners))
     return inputs
 
 
@@ -297,7 +304,7 @@ def _rows(live: _Live, entries: Iterable[Entry], user: User,
             crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
                                     if s.id != site.id and s.id not in my_targets),
             on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
-            group=group, for_you=for_you))
+            group=group, for_you=for_you, ours=live.owners.get(d.id)))
     return rows
 
 
@@ -415,34 +422,7 @@ class DiaryDetail:
     breakdown: tuple[tuple[str, ranking.Need | None, str | None], ...] = ()
     board_row: ranking.RecRow | None = None  # the diary's recommend row on Boost today
     aging: str = ""  # the site's aging rule, in words
-
-
-def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
-             age_hours: float) -> str:
-    """Why ``ranking.assess`` found no ``kind`` need: the diary page says so in words."""
-    if diary.topic_score <= 0:
-        return "not tagged as a health-care diary"
-    if not site.enabled:
-        return f"{site.name} is switched off"
-    if kind == "recommend" and diary.recommends is None:
-        return "its recommend count is unknown (not found on the page)"
-    if kind == "comment" and diary.comments is None:
-        return "its comment count is unknown (not found on the page)"
-    if kind == "recommend":
-        if age_hours >= site.rec_window_hours:
-            return f"older than the {site.rec_window_hours:g} h rec-list window"
-        if a.rec_score >= a.bar:
-            return "on the rec list with a margin"
-        return "no recent count to plan with" if a.rec_score <= 0 else "on its way on its own"
-    if kind == "comment":
-        if age_hours >= ranking.COMMENT_WINDOW_HOURS:
-            return f"older than the {ranking.COMMENT_WINDOW_HOURS:g} h comment window"
-        return "has enough comments for its age"
-    if age_hours >= site.crosspost_window_hours:
-        return f"older than the {site.crosspost_window_hours:g} h cross-post window"
-    if a.rec_score <= 0 or a.rec_score < ranking.CROSSPOST_SHARE * a.bar:
-        return "not near the rec list, so not worth cross-posting yet"
-    return "already on every other site we follow"
+    ours: str | None = None  # the teammate who wrote it
 
 
 def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> DiaryDetail:
@@ -480,7 +460,6 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         select(Action, User.display_name, Site.name)
         .join(User, User.id == Action.user_id).join(Site, Site.id == Action.target_site_id)
         .where(Action.diary_id == diary.id).order_by(Action.at, Action.id)).all()
-    age_hours = max((now - diary.published_at).total_seconds() / 3600, 0.0)
     board_row = _plan(session, live, user, now).row(diary.id)
     found = {n.kind: n for n in assessment.needs}
     # Recommends are the board's call (reach, who is online), not this diary's alone.
@@ -491,7 +470,8 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
                                           f"{board_row.reason}")
     breakdown = tuple(
         (kind, found.get(kind),
-         None if kind in found else _why_not(kind, diary, site, assessment, age_hours))
+         None if kind in found else ranking.why_not(kind, own, settings, bar, now,
+                                                    live.settings.values()))
         for kind in NEED_KINDS)
     mine = [a for a, _, _ in actions if a.user_id == user.id]
     my_targets = {a.target_site_id for a in mine if a.kind == "crosspost"}
@@ -505,7 +485,8 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         mine=frozenset(a.kind for a in mine),
         crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
                                 if s.enabled and s.id != site.id and s.id not in my_targets),
-        breakdown=breakdown, board_row=board_row, aging=settings.aging.describe())
+        breakdown=breakdown, board_row=board_row, aging=settings.aging.describe(),
+        ours=our_diaries.diary_owners(session, [diary]).get(diary.id))
 
 
 # The rec list of one site ---------------------------------------------------------------

@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.digest import outcomes
-from app.digest.build import series_of, site_settings
+from app.digest.build import series_of
+from app.services.site_aging import site_settings
 from models import Diary, Site
 
 WEEKS = 8

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
-from app.digest.build import series_of, site_settings
+from app.digest.build import series_of
 from app.digest.outcomes import SiteRace
 from app.services import demo_history, rhythms
+from app.services.site_aging import site_settings
 from models import Diary
 from tests.factories import T0
 
