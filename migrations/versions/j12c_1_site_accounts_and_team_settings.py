@@ -1,7 +1,7 @@
 """our own diaries: teammates' usernames on the sites, and the team's settings row
 
 Revision ID: j12c_1
-Revises: i11_1
+Revises: j12b_1
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import models.base
 
 revision = "j12c_1"
-down_revision = "i11_1"
+down_revision = "j12b_1"
 branch_labels = None
 depends_on = None
 
