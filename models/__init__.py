@@ -1,5 +1,6 @@
 """diaryboost's data model. Importable without Flask: the scheduler process uses it too."""
 
+from models.alerts import ALERT_CHANNELS, AlertDelivery, AlertPush, Setting
 from models.base import Base, UTCDateTime, utcnow
 from models.board import MARK_KINDS, BoardMark
 from models.db import make_engine, make_session_factory
@@ -27,4 +28,5 @@ __all__ = [
     "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
     "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
+    "ALERT_CHANNELS", "AlertDelivery", "AlertPush", "Setting",
 ]

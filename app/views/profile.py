@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app import clock
@@ -20,7 +20,8 @@ bp = Blueprint("profile", __name__, url_prefix="/profile")
 def _render(status: int = 200, new_token: str | None = None, feed_secret: str | None = None):
     zones = zone_choices(current_user.timezone, clock.now())
     page = render_template("profile/index.html", zones=zones, new_token=new_token,
-                           feed_secret=feed_secret)
+                           feed_secret=feed_secret,
+                           alerts_per_hour=current_app.config["ALERTS_PER_USER_PER_HOUR"])
     # A page showing a token or secret URL must not stay in any cache or history copy.
     headers = {"Cache-Control": "no-store"} if new_token or feed_secret else {}
     return page, status, headers
@@ -45,7 +46,8 @@ def preferences():
             get_db(), current_user, timezone=request.form.get("timezone", ""),
             digest_opt_in=request.form.get("digest_opt_in") == "on",
             shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
-            recs_per_hour=request.form.get("recs_per_hour"))
+            recs_per_hour=request.form.get("recs_per_hour"),
+            alert_opt_in=request.form.get("alert_opt_in") == "on")
     except DomainError as err:
         get_db().rollback()
         flash(err.message, "error")
