@@ -29,6 +29,7 @@ from app.mail import Mail, send
 from app.ranking import alerts as decide
 from app.ranking.board import BoardPlan, RecRow
 from app.services import boost, scrape_health
+from app.text import plural
 from config import PROJECT_ROOT, Config
 from models import AlertDelivery, AlertPush, Setting, User
 
@@ -275,7 +276,8 @@ def _mail(user: User, call: Call, config: Config) -> Mail:
     context = dict(user=user, call=call, profile_url=f"{config.BASE_URL}/profile/",
                    per_hour=config.ALERTS_PER_USER_PER_HOUR)
     return Mail(to=user.email,
-                subject=f"Help wanted: \u201c{call.title}\u201d needs ~{call.need} more recs",
+                subject=f"Help wanted: \u201c{call.title}\u201d needs "
+                        f"~{plural(call.need, 'more rec', 'more recs')}",
                 text=_env.get_template("mail/call_for_help.txt").render(**context),
                 html=_env.get_template("mail/call_for_help.html").render(**context))
 
