@@ -1,6 +1,7 @@
 """diaryboost's data model. Importable without Flask: the scheduler process uses it too."""
 
 from models.accounts import SiteAccount, TeamSettings, username_key
+from models.alerts import ALERT_CHANNELS, AlertDelivery, AlertPush, Setting
 from models.base import Base, UTCDateTime, utcnow
 from models.board import MARK_KINDS, BoardMark
 from models.db import make_engine, make_session_factory
@@ -31,4 +32,5 @@ __all__ = [
     "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
     "RecListSnapshot", "RecListEntry", "SNAPSHOTS_KEPT_DAYS",
     "SiteAccount", "TeamSettings", "username_key",
+    "ALERT_CHANNELS", "AlertDelivery", "AlertPush", "Setting",
 ]

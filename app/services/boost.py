@@ -213,6 +213,16 @@ def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.B
                               prefer_ours=live.prefer_ours)
 
 
+def team_plan(session: Session, now: datetime
+              ) -> tuple[_Live, list[ranking.Teammate], ranking.BoardPlan]:
+    """The board's decision with no viewer: only those really online count as online (the
+    calls for help in ``app.services.alerts`` start from it)."""
+    live = _load(session, now)
+    team, log = team_state(session, now, [d.id for d in live.diaries])
+    return live, team, ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live),
+                                          team, log, prefer_ours=live.prefer_ours)
+
+
 _GROUP_ORDER = {"act": 0, "protect": 1, None: 2, "watch": 3}
 
 

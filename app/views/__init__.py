@@ -9,7 +9,7 @@ from flask import Flask
 # Feature areas, each a module in app/views exposing ``bp``. Listed here, in nav order.
 FEATURE_MODULES: list[str] = [
     "sources", "topics", "team", "boost", "profile", "api", "feeds", "shifts",
-    "digest", "onboarding", "rhythms", "board_live", "board_marks",
+    "digest", "onboarding", "rhythms", "board_live", "board_marks", "alert_settings",
 ]
 
 

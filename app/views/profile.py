@@ -3,7 +3,7 @@ URLs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -29,7 +29,8 @@ def _render(status: int = 200, new_token: str | None = None, feed_secret: str | 
                            feed_secret=feed_secret,
                            accounts=our_diaries.accounts_of(db, current_user),
                            account_sites=db.scalars(select(Site).order_by(Site.name)).all(),
-                           typed=typed or {})
+                           typed=typed or {},
+                           alerts_per_hour=current_app.config["ALERTS_PER_USER_PER_HOUR"])
     # A page showing a token or secret URL must not stay in any cache or history copy.
     headers = {"Cache-Control": "no-store"} if new_token or feed_secret else {}
     return page, status, headers
@@ -54,7 +55,8 @@ def preferences():
             get_db(), current_user, timezone=request.form.get("timezone", ""),
             digest_opt_in=request.form.get("digest_opt_in") == "on",
             shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
-            recs_per_hour=request.form.get("recs_per_hour"))
+            recs_per_hour=request.form.get("recs_per_hour"),
+            alert_opt_in=request.form.get("alert_opt_in") == "on")
     except DomainError as err:
         get_db().rollback()
         flash(err.message, "error")
