@@ -1,7 +1,7 @@
 """diaryboost's data model. Importable without Flask: the scheduler process uses it too."""
 
-from models.accounts import SiteAccount, TeamSettings, username_key
-from models.alerts import ALERT_CHANNELS, AlertDelivery, AlertPush, Setting
+from models.accounts import SiteAccount, username_key
+from models.alerts import ALERT_CHANNELS, AlertDelivery, AlertPush
 from models.base import Base, UTCDateTime, utcnow
 from models.board import MARK_KINDS, BoardMark
 from models.db import make_engine, make_session_factory
@@ -10,6 +10,7 @@ from models.digest import DigestDelivery, DigestRun
 from models.feeds import FeedEntryState
 from models.leases import Lease
 from models.rec_lists import SNAPSHOTS_KEPT_DAYS, RecListEntry, RecListSnapshot
+from models.settings import Setting
 from models.shifts import FOCUSES, Shift, ShiftAssignment
 from models.sites import (
     FEED_KINDS,
@@ -31,6 +32,6 @@ __all__ = [
     "make_engine", "make_session_factory", "utcnow",
     "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
     "RecListSnapshot", "RecListEntry", "SNAPSHOTS_KEPT_DAYS",
-    "SiteAccount", "TeamSettings", "username_key",
+    "SiteAccount", "username_key",
     "ALERT_CHANNELS", "AlertDelivery", "AlertPush", "Setting",
 ]

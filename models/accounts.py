@@ -1,11 +1,11 @@
-"""Our own diaries: each teammate's usernames on the sites, and the team's choice to put
-their diaries first on the board."""
+"""Our own diaries: each teammate's usernames on the sites. (The team's choice to put their
+diaries first on the board is a team setting: models.settings.)"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
@@ -41,16 +41,3 @@ class SiteAccount(Base):
     user = relationship("User")
     site = relationship("Site")
 
-
-class TeamSettings(Base):
-    """Team-wide choices, one row (id 1); a missing row means every default."""
-
-    __tablename__ = "team_settings"
-    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # "Give our own diaries priority": within each board group, teammates' diaries first.
-    prefer_ours: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    updated_at: Mapped[datetime | None]
-    updated_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))

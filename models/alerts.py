@@ -1,6 +1,7 @@
 """Calls for help: a push per diary (from the poll where the whole team, but not those
-online, could lift it until it reaches the list or drops out of reach), one delivery per
-recipient and channel per push, and the team's settings an admin keeps in the database.
+online, could lift it until it reaches the list or drops out of reach) and one delivery
+per recipient and channel per push. The chat webhook's URL is a team setting
+(models.settings).
 
 The unique keys are what make "at most once per diary per push" hold across restarts
 and several scheduler processes: a second process's insert fails instead of sending.
@@ -56,15 +57,3 @@ class AlertDelivery(Base):
     sent_at: Mapped[datetime | None]
     # Why it was not sent, in words that never carry the webhook's URL.
     error: Mapped[str | None] = mapped_column(Text)
-
-
-class Setting(Base):
-    """A team-wide setting an admin changes in the app (e.g. the chat webhook URL). Values
-    may be secrets: pages and logs show them masked."""
-
-    __tablename__ = "settings"
-
-    name: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime]
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -28,10 +28,10 @@ from app.errors import ValidationError
 from app.mail import Mail, send
 from app.ranking import alerts as decide
 from app.ranking.board import BoardPlan, RecRow
-from app.services import boost, scrape_health
+from app.services import boost, scrape_health, team_settings
 from app.text import plural
 from config import PROJECT_ROOT, Config
-from models import AlertDelivery, AlertPush, Setting, User
+from models import AlertDelivery, AlertPush, User
 
 log = logging.getLogger("diaryboost.alerts")
 
@@ -81,8 +81,7 @@ class AlertRun:
 # The webhook setting -----------------------------------------------------------------
 
 def webhook_url(session: Session) -> str | None:
-    row = session.get(Setting, WEBHOOK_SETTING)
-    return row.value if row is not None else None
+    return team_settings.value(session, WEBHOOK_SETTING)
 
 
 def set_webhook_url(session: Session, user: User, url: str, now: datetime) -> None:
@@ -92,21 +91,12 @@ def set_webhook_url(session: Session, user: User, url: str, now: datetime) -> No
     problem = webhook.check_url(url)
     if problem:
         raise ValidationError(problem)
-    row = session.get(Setting, WEBHOOK_SETTING)
-    if row is None:
-        session.add(Setting(name=WEBHOOK_SETTING, value=url, updated_at=now,
-                            updated_by=user.id))
-    else:
-        row.value, row.updated_at, row.updated_by = url, now, user.id
-    session.flush()
+    team_settings.put(session, WEBHOOK_SETTING, url, user.id, now)
     log.info("chat webhook set", extra={"user_id": user.id, "webhook": webhook.mask(url)})
 
 
 def clear_webhook_url(session: Session, user: User) -> None:
-    row = session.get(Setting, WEBHOOK_SETTING)
-    if row is not None:
-        session.delete(row)
-        session.flush()
+    if team_settings.remove(session, WEBHOOK_SETTING):
         log.info("chat webhook removed", extra={"user_id": user.id})
 
 
@@ -119,7 +109,7 @@ class WebhookStatus:
 
 
 def webhook_status(session: Session) -> WebhookStatus:
-    row = session.get(Setting, WEBHOOK_SETTING)
+    row = team_settings.get(session, WEBHOOK_SETTING)
     last = session.execute(
         select(AlertDelivery.sent_at, AlertDelivery.error)
         .where(AlertDelivery.channel == "webhook")

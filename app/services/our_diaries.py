@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, PermissionDenied, ValidationError
-from models import Site, SiteAccount, TeamSettings, User, username_key
+from app.services import team_settings
+from models import Site, SiteAccount, User, username_key
 
 MAX_USERNAME = 200
 
@@ -151,20 +152,16 @@ def diary_owners(session: Session, diaries: Iterable) -> dict[int, str]:
 
 # The team's choice ------------------------------------------------------------------
 
+PREFER_OURS_SETTING = "prefer_ours"  # models.Setting: "true" / "false"; none means off
+
+
 def prefer_ours(session: Session) -> bool:
     """Whether the team gives its own diaries priority on the board (default off)."""
-    return bool(session.scalar(select(TeamSettings.prefer_ours).where(TeamSettings.id == 1)))
+    return team_settings.value(session, PREFER_OURS_SETTING) == "true"
 
 
 def set_prefer_ours(session: Session, user: User, value: bool, now: datetime) -> None:
     """Turn "Give our own diaries priority" on or off; coordinators and admins only."""
     if not user.has_role("coordinator"):
         raise PermissionDenied("Only coordinators and admins can change team settings.")
-    settings = session.get(TeamSettings, 1)
-    if settings is None:
-        settings = TeamSettings(id=1)
-        session.add(settings)
-    settings.prefer_ours = bool(value)
-    settings.updated_at = now
-    settings.updated_by_id = user.id
-    session.flush()
+    team_settings.put(session, PREFER_OURS_SETTING, "true" if value else "false", user.id, now)

@@ -1,4 +1,4 @@
-"""calls for help: alert pushes and deliveries, team settings, alert opt-in
+"""calls for help: alert pushes and deliveries, team settings (name → value), alert opt-in
 
 Revision ID: j12a_1
 Revises: j12c_1

@@ -8,7 +8,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from app.errors import ValidationError
 from app.services import our_diaries
-from models import SiteAccount, TeamSettings
+from models import Setting, SiteAccount
 from tests import factories
 from tests.conftest import csrf_from
 from tests.dashboard.test_dashboard_api import api, token  # noqa: F401 (fixtures)
@@ -132,7 +132,7 @@ def test_the_team_setting_is_for_coordinators_and_needs_csrf(client, login, worl
                                               "prefer_ours": "on"})
     assert res.status_code == 303
     assert our_diaries.prefer_ours(db_session) is True
-    assert db_session.get(TeamSettings, 1).updated_by_id == coordinator.id
+    assert db_session.get(Setting, "prefer_ours").updated_by == coordinator.id
     box = LexborHTMLParser(client.get("/team/").get_data(as_text=True)).css_first(
         'input[name="prefer_ours"]')
     assert "checked" in box.attributes

@@ -1,4 +1,6 @@
-"""our own diaries: teammates' usernames on the sites, and the team's settings row
+"""our own diaries: teammates' usernames on the sites
+
+(The team's "Give our own diaries priority" is a row of j12a_1's ``settings`` table.)
 
 Revision ID: j12c_1
 Revises: j12b_1
@@ -35,20 +37,8 @@ def upgrade() -> None:
                             name=op.f("uq_user_site_accounts_site_id_username_key")),
     )
     op.create_index(op.f("ix_user_site_accounts_user_id"), "user_site_accounts", ["user_id"])
-    op.create_table(
-        "team_settings",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("prefer_ours", sa.Boolean(), server_default=sa.false(), nullable=False),
-        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("updated_by_id", sa.Integer(), nullable=True),
-        sa.CheckConstraint("id = 1", name=op.f("ck_team_settings_single_row")),
-        sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"], ondelete="SET NULL",
-                                name=op.f("fk_team_settings_updated_by_id_users")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_team_settings")),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("team_settings")
     op.drop_index(op.f("ix_user_site_accounts_user_id"), table_name="user_site_accounts")
     op.drop_table("user_site_accounts")
