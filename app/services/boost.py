@@ -506,10 +506,11 @@ class ListEntry:
     diary_id: int
     title: str
     url: str | None
-    position: int | None  # on the scraped list; None: one of ours below it
+    position: int | None  # on the scraped list; None: a followed diary below it
     score: float | None  # aged score; None when its counts are not fresh
-    ours: bool  # a health-care diary the team follows
+    followed: bool  # a health-care diary the team follows (not necessarily one of ours)
     row: ranking.RecRow | None = None
+    ours: str | None = None  # the teammate who wrote it, as on Boost today
 
 
 @dataclass(frozen=True)
@@ -522,8 +523,9 @@ class RecListView:
 
 
 def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> RecListView:
-    """A site's rec list as it ranks it (our diaries marked), then our diaries below the
-    bar with the board's row for each: the bar drawn between the two."""
+    """A site's rec list as it ranks it (the diaries we follow marked "followed", the team's
+    own "ours"), then the followed diaries below the bar with the board's row for each: the
+    bar drawn between the two."""
     site = session.scalar(select(Site).where(Site.slug == slug))
     if site is None or not site.enabled:
         raise NotFound(f"No site {slug!r}")
@@ -540,7 +542,7 @@ def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> Rec
         score = ranking.aged_score(inputs[diary_id].observations, now, settings.aging,
                                    d.published_at) if inputs[diary_id].observations else None
         return ListEntry(d.id, d.title, d.url if is_web_url(d.url) else None, position, score,
-                         d.topic_score > 0, plan.row(d.id))
+                         d.topic_score > 0, plan.row(d.id), live.owners.get(d.id))
 
     listed = latest.diary_ids if latest else ()
     # Places as the site numbered them (a diary we do not follow leaves a gap).
