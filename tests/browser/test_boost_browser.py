@@ -77,7 +77,7 @@ def test_diary_page_chart_and_blogger_denied_sources(page, live_server):
     browser_login(page, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server.url}/diaries/{rising}")
     assert page.locator("svg.chart polyline.line-rec").count() == 1
-    assert ("Watch: out of reach for now: needs ~3 more; 1 of you online"
+    assert ("Watch: out of reach for now: needs ~6 more; 1 of you online"
             in page.locator(".breakdown").inner_text())
     page.locator("details.why summary").click()
     assert "half-life 2 h" in page.locator("details.why").inner_text()
