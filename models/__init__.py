@@ -2,6 +2,7 @@
 
 from models.base import Base, UTCDateTime, utcnow
 from models.board import MARK_KINDS, BoardMark
+from models.board_version import BoardState
 from models.db import make_engine, make_session_factory
 from models.diaries import RULE_FIELDS, Diary, DiaryMetric, TopicRule
 from models.digest import DigestDelivery, DigestRun
@@ -26,5 +27,5 @@ __all__ = [
     "Feed", "Lease",
     "PageRead", "PollLog", "Shift", "ShiftAssignment", "Site", "TopicRule", "User", "UTCDateTime",
     "make_engine", "make_session_factory", "utcnow",
-    "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution",
+    "FeedEntryState", "BoardMark", "MARK_KINDS", "LinkResolution", "BoardState",
 ]
