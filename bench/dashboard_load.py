@@ -342,15 +342,16 @@ def rebase(engine, built_now: datetime) -> datetime:
 
 # The server -----------------------------------------------------------------------------
 
-def start_server(port: int, workers: int, tmp: str, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, workers: int, tmp: str, log_path: Path,
+                 app_dir: Path = ROOT) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS"))}
     env.update(DATABASE_URL=database_url(), REDIS_URL=f"redis://127.0.0.1:6379/{REDIS_DB}",
                SECRET_KEY="bench-load-secret-key-1234567890", INSTANCE_PATH=tmp,
                SCHEDULER_ENABLED="0", BASE_URL=f"http://127.0.0.1:{port}")
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "run.py"), "web", "--workers", str(workers),
-         "--bind", f"127.0.0.1:{port}"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        [sys.executable, str(app_dir / "run.py"), "web", "--workers", str(workers),
+         "--bind", f"127.0.0.1:{port}"], cwd=app_dir, env=env, stdout=log, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -375,7 +376,7 @@ def _flush_redis() -> None:
 
 # The teammates --------------------------------------------------------------------------
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF = re.compile(r'(?:name="csrf_token"[^>]*?value|data-csrf)="([^"]+)"')
 
 
 class Teammate:
@@ -394,8 +395,14 @@ class Teammate:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.conn.request(method, path, body=body, headers=headers)
-        res = self.conn.getresponse()
+        try:
+            self.conn.request(method, path, body=body, headers=headers)
+            res = self.conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # The server closed an idle keep-alive connection: a browser opens another.
+            self.conn.close()
+            self.conn.request(method, path, body=body, headers=headers)
+            res = self.conn.getresponse()
         data = res.read()
         for value in res.headers.get_all("Set-Cookie") or ():
             name, _, rest = value.partition("=")
@@ -562,6 +569,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--port", type=int, default=5391)
     parser.add_argument("--fill-only", action="store_true")
+    parser.add_argument("--app-dir", type=Path, default=ROOT,
+                        help="serve another checkout (e.g. the code before a change)")
     args = parser.parse_args(argv)
     _say("PostgreSQL load database")
     prepare(args.rebuild)
@@ -572,7 +581,7 @@ def main(argv: list[str] | None = None) -> None:
         log_path = Path(tmp) / "web.log"
         _say(f"run.py web --workers {args.workers}; {args.users} teammates, closed loop, "
              f"{args.warmup:g} s warm-up then {args.duration:g} s measured")
-        server = start_server(args.port, args.workers, tmp, log_path)
+        server = start_server(args.port, args.workers, tmp, log_path, args.app_dir)
         try:
             result = run_load(args.port, args.users, args.duration, args.warmup)
         finally:

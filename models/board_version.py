@@ -29,6 +29,7 @@ _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re
 _PRESENCE_ONLY = re.compile(r"\s*UPDATE\s+users\s+SET\s+last_seen_at\s*=[^,]*\sWHERE\s",
                             re.IGNORECASE)
 _CHANGED = "diaryboost.board_changed"
+_READ = "diaryboost.board_version"
 
 
 class BoardState(Base):
@@ -39,8 +40,14 @@ class BoardState(Base):
 
 
 def current(session: Session) -> str | None:
-    """The committed (or this transaction's own) version; None before the migration."""
-    return session.execute(text("SELECT version FROM board_state WHERE id = 1")).scalar()
+    """The committed (or this transaction's own) version; None before the migration.
+    Read once per transaction (data read later in it is at least as new)."""
+    version = session.info.get(_READ)
+    if version is None:
+        version = session.execute(text("SELECT version FROM board_state WHERE id = 1")
+                                  ).scalar()
+        session.info[_READ] = version
+    return version
 
 
 def pending(session: Session) -> bool:
@@ -74,6 +81,11 @@ def _bump_before_session_commit(session: Session) -> None:
     if conn.info.pop(_CHANGED, False):
         conn.execute(text("UPDATE board_state SET version = :v WHERE id = 1"),
                      {"v": _new_version()})
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_version_read(session: Session, transaction) -> None:
+    session.info.pop(_READ, None)
 
 
 @event.listens_for(Engine, "commit")
