@@ -40,14 +40,16 @@ class BoardState(Base):
 
 
 def current(session: Session) -> str | None:
-    """The committed (or this transaction's own) version; None before the migration.
-    Read once per transaction (data read later in it is at least as new)."""
+    """The version as this transaction sees it: the committed token (read once per
+    transaction; data read later in it is at least as new), and after board writes of its
+    own not yet committed, how many; None before the migration."""
     version = session.info.get(_READ)
     if version is None:
         version = session.execute(text("SELECT version FROM board_state WHERE id = 1")
                                   ).scalar()
         session.info[_READ] = version
-    return version
+    writes = session.connection().info.get(_CHANGED)
+    return f"{version}+{writes}" if writes and version is not None else version
 
 
 def pending(session: Session) -> bool:
@@ -59,7 +61,8 @@ def pending(session: Session) -> bool:
 def mark_changed(session: Session) -> None:
     """Replace the token when this transaction commits (for changes not seen as writes to
     a watched table, such as a teammate coming online)."""
-    session.connection().info[_CHANGED] = True
+    info = session.connection().info
+    info[_CHANGED] = info.get(_CHANGED, 0) + 1
 
 
 def _new_version() -> str:
@@ -70,7 +73,7 @@ def _new_version() -> str:
 def _watch(conn: Connection, cursor, statement: str, parameters, context, executemany):
     found = _WRITE.match(statement)
     if found and found.group(1).lower() in WATCHED and not _PRESENCE_ONLY.match(statement):
-        conn.info[_CHANGED] = True
+        conn.info[_CHANGED] = conn.info.get(_CHANGED, 0) + 1
 
 
 @event.listens_for(Session, "before_commit")

@@ -360,6 +360,7 @@ class _Board:
     rows: dict[int, BoostRow]  # viewer-free rows: nothing "mine", every cross-post site
     acts: dict[int, tuple[tuple[int, str, int], ...]]  # (user, kind, target site) per diary
     site_of: dict[int, int]
+    kinds: dict[int, frozenset[str]]  # each entry's need kinds, by diary
     online: int
     online_ids: frozenset[int]
 
@@ -392,7 +393,9 @@ def _board(session: Session, now: datetime, site_id: int | None, viewer: User | 
         for_user={u: frozenset(ids) for u, ids in for_user.items()},
         rows={row.diary_id: row for row in rows},
         acts={d: tuple(a) for d, a in acts.items()},
-        site_of={d.id: d.site_id for d in live.diaries}, online=plan.online,
+        site_of={d.id: d.site_id for d in live.diaries},
+        kinds={r.diary_id: frozenset(n.kind for n in r.needs) for r, _, _ in [*entries, *paused]},
+        online=plan.online,
         online_ids=frozenset(t.user_id for t in team if t.online))
 
 
@@ -431,6 +434,21 @@ def _entries_for(board: _Board, user: User) -> list[Entry]:
         entries.extend(rest)
     entries.extend((r, None, False) for r in board.paused)
     return entries
+
+
+def _shift_first(board: _Board, entries: list[Entry], shift: ShiftNow) -> list[Entry]:
+    """The stable sort by (group, shift's site, shift's focus) that ``boost_list`` did
+    over every entry, in one pass: four buckets per group, in order."""
+    buckets: dict[int, list[list[Entry]]] = {}
+    for e in entries:
+        order = _GROUP_ORDER[e[1]]
+        miss_site = shift.site_id is not None and board.site_of[e[0].diary_id] != shift.site_id
+        miss_focus = shift.focus != "any" and shift.focus not in board.kinds[e[0].diary_id]
+        group = buckets.get(order)
+        if group is None:
+            group = buckets[order] = [[], [], [], []]
+        group[2 * miss_site + miss_focus].append(e)
+    return [e for order in sorted(buckets) for bucket in buckets[order] for e in bucket]
 
 
 def _overlay(board: _Board, entries: Iterable[Entry], user: User,
@@ -477,11 +495,10 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
     entries = _entries_for(board, user)
     shift = current_shift(session, user.id, now)
     if need is not None:
-        entries = [e for e in entries if any(n.kind == need for n in e[0].needs)]
+        entries = [e for e in entries if need in board.kinds[e[0].diary_id]]
     if shift is not None:
-        # Stable sort: the board's order holds within each group.
-        entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], *_shift_matches(
-            shift, board.site_of[e[0].diary_id], [n.kind for n in e[0].needs])))
+        # The board's order holds within each group.
+        entries = _shift_first(board, entries, shift)
     # Rows (sparklines, per-user marks) only for what is shown: the list can be long.
     rows = _overlay(board, entries[:limit], user, shift)
     options = [SiteOption(s.id, s.slug, s.name) for s in sites if s.enabled]
