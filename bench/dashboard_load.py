@@ -486,7 +486,62 @@ def counts_round(sessions, ids: list[int], rng: random.Random) -> None:
         s.commit()
 
 
-def run_load(port: int, users: int, duration: float, warmup: float) -> dict:
+def _cpu_seconds(pids) -> float:
+    """User + system CPU time of these processes so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [master, *map(int, children.read_text().split())] if children.exists() else [master]
+
+
+def _database_pids() -> list[int]:
+    engine = make_engine(database_url())
+    try:
+        with engine.connect() as conn:
+            return list(conn.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = :d "
+                "AND pid <> pg_backend_pid()"), {"d": DATABASE}))
+    finally:
+        engine.dispose()
+
+
+class CpuMeter:
+    """CPU spent by the web workers, the database and this client over the measured
+    window: on a shared machine wall times mostly measure the neighbours, CPU per request
+    does not."""
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+
+    def _now(self) -> tuple[float, float, float, set[int]]:
+        db = set(_database_pids())
+        times = os.times()
+        return (_cpu_seconds(_server_pids(self.server_pid)), _cpu_seconds(db),
+                times.user + times.system, db)
+
+    def start(self) -> None:
+        self.begin = self._now()
+
+    def stop(self) -> dict[str, float]:
+        end = self._now()
+        db_begin = _cpu_seconds(self.begin[3] & end[3])  # then-present backends only
+        db_end = _cpu_seconds(end[3])
+        return {"web": end[0] - self.begin[0], "database": db_end - min(db_begin, db_end),
+                "client": end[2] - self.begin[2]}
+
+
+def run_load(port: int, users: int, duration: float, warmup: float,
+             meter: CpuMeter | None = None) -> dict:
     tokens = _tokens(users)
     live_ids = _live_ids()
     mates = [Teammate(port, f"load{i}@example.org", tokens[i]) for i in range(users)]
@@ -548,10 +603,17 @@ def run_load(port: int, users: int, duration: float, warmup: float) -> dict:
     threads.append(threading.Thread(target=team_loop))
     for t in threads:
         t.start()
+    cpu = None
+    if meter is not None:
+        time.sleep(max(measure_from - time.monotonic(), 0))
+        meter.start()
+        time.sleep(max(stop_at - time.monotonic(), 0))
+        cpu = meter.stop()
     for t in threads:
         t.join()
     total = sum(len(v) for v in samples.values())
-    return {"samples": samples, "rps": total / duration, "errors": errors, **counters}
+    return {"samples": samples, "rps": total / duration, "errors": errors, "cpu": cpu,
+            "requests": total, **counters}
 
 
 def _pct(values: list[float], pct: float) -> float:
@@ -583,7 +645,8 @@ def main(argv: list[str] | None = None) -> None:
              f"{args.warmup:g} s warm-up then {args.duration:g} s measured")
         server = start_server(args.port, args.workers, tmp, log_path, args.app_dir)
         try:
-            result = run_load(args.port, args.users, args.duration, args.warmup)
+            result = run_load(args.port, args.users, args.duration, args.warmup,
+                              CpuMeter(server.pid))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -599,6 +662,13 @@ def main(argv: list[str] | None = None) -> None:
     _say(f"  {result['rps']:.1f} requests/s; {result['actions']} recommends logged and "
          f"{result['counts_rounds']} counts rounds during the run; load average "
          f"{os.getloadavg()[0]:.1f}")
+    cpu, n = result["cpu"], max(result["requests"], 1)
+    if cpu:
+        per = {k: 1000 * v / n for k, v in cpu.items()}
+        whole = sum(per.values())
+        _say(f"  CPU per request: web {per['web']:.1f} ms, PostgreSQL {per['database']:.1f} ms,"
+             f" client {per['client']:.1f} ms (all {whole:.1f} ms): on 2 otherwise idle cores"
+             f" at most ~{2000 / whole:.0f} requests/s")
     page = f"{_pct(s['page'], 95):.1f}" if s["page"] else "n/a"
     api = f"{_pct(s['api'], 95):.1f}" if s["api"] else "n/a"
     print(f"RESULT load_page_p95_ms={page} load_api_p95_ms={api} load_rps={result['rps']:.1f}")
