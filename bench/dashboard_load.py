@@ -523,20 +523,20 @@ class CpuMeter:
     def __init__(self, server_pid: int):
         self.server_pid = server_pid
 
-    def _now(self) -> tuple[float, float, float, set[int]]:
-        db = set(_database_pids())
+    def _now(self) -> tuple[float, dict[int, float], float]:
         times = os.times()
-        return (_cpu_seconds(_server_pids(self.server_pid)), _cpu_seconds(db),
-                times.user + times.system, db)
+        return (_cpu_seconds(_server_pids(self.server_pid)),
+                {pid: _cpu_seconds([pid]) for pid in _database_pids()},
+                times.user + times.system)
 
     def start(self) -> None:
         self.begin = self._now()
 
     def stop(self) -> dict[str, float]:
         end = self._now()
-        db_begin = _cpu_seconds(self.begin[3] & end[3])  # then-present backends only
-        db_end = _cpu_seconds(end[3])
-        return {"web": end[0] - self.begin[0], "database": db_end - min(db_begin, db_end),
+        # Backends that came and went in between are not counted; new ones from zero.
+        database = sum(cpu - self.begin[1].get(pid, 0.0) for pid, cpu in end[1].items())
+        return {"web": end[0] - self.begin[0], "database": database,
                 "client": end[2] - self.begin[2]}
 
 
