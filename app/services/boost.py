@@ -359,7 +359,7 @@ class _Board:
     entries: tuple[tuple[ranking.RankedDiary, str | None], ...]  # by group, then priority
     paused: tuple[ranking.RankedDiary, ...]  # sites whose pages lost their counts: last
     for_user: dict[int, frozenset[int]]  # user id -> diaries the plan asks them to push
-    rows: dict[int, BoostRow]  # viewer-free rows: nothing "mine", every cross-post site
+    rows: dict[int, BoostRow]  # viewer-free rows: nothing "mine", no cross-post choices
     acts: dict[int, tuple[tuple[int, str, int], ...]]  # (user, kind, target site) per diary
     site_of: dict[int, int]
     kinds: dict[int, frozenset[str]]  # each entry's need kinds, by diary
