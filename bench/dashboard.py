@@ -262,19 +262,18 @@ def run_postgres(requests: int) -> dict[str, float] | None:
 
 
 def main() -> None:
+    if "--load" in sys.argv[1:]:
+        import dashboard_load  # its own options (and --help)
+
+        dashboard_load.main([a for a in sys.argv[1:] if a != "--load"])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--load", action="store_true",
-                        help="many users against run.py web on PostgreSQL (dashboard_load.py)")
-    args, rest = parser.parse_known_args()
-    if args.load:
-        import dashboard_load
-
-        dashboard_load.main(rest)
-        return
-    if rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+                        help="many users against run.py web on PostgreSQL; --load --help "
+                             "for its options (bench/dashboard_load.py)")
+    args = parser.parse_args()
     lite = run_sqlite(args.requests)
     pg = None if args.skip_postgres else run_postgres(args.requests)
 
