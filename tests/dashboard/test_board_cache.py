@@ -8,6 +8,8 @@ on both database backends. Each test commits (the fixture's savepoints), as requ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import text, update
 
@@ -260,3 +262,36 @@ def test_the_plan_is_remade_as_time_passes(db_session, world, cache):
     boost_list(db_session, world.blogger, NOW + board_cache.MAX_AGE)
     assert cache.computed > made
 
+
+
+def _row_html(page: str, diary_id: int) -> str:
+    start = page.index(f'id="diary-{diary_id}"')
+    ends = [page.find(marker, start + 1) for marker in ('id="diary-', "</ol>")]
+    return page[start:min(e for e in ends if e > 0)]
+
+
+def test_a_row_drawn_before_is_drawn_anew_when_it_changes(app, client, login, db_session,
+                                                          world):
+    from app import clock
+
+    with app.app_context():
+        clock.pin(NOW)
+    login(world.blogger)
+    first = client.get("/boost/").get_data(as_text=True)
+    assert "no teammate yet" in _row_html(first, world.rising.id)
+    helper = factories.make_user(db_session)
+    log_action(db_session, user=helper, diary_id=world.rising.id, kind="recommend", now=NOW)
+    db_session.commit()
+    page = client.get("/boost/").get_data(as_text=True)
+    assert "1 teammate acted" in _row_html(page, world.rising.id)
+    live = client.get("/boost/live").get_json()
+    html = next(r["html"] for r in live["rows"] if r.get("id") == world.rising.id)
+    assert "1 teammate acted" in html
+    # Forms in reused rows carry this request's CSRF token: logging from them works.
+    row = _row_html(client.get("/boost/").get_data(as_text=True), world.rising.id)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', row).group(1)
+    done = client.post(f"/diaries/{world.rising.id}/actions",
+                       data={"kind": "comment", "csrf_token": token, "next": "/boost/"})
+    assert done.status_code == 303
+    assert "commented" in _row_html(client.get("/boost/").get_data(as_text=True),
+                                    world.rising.id).lower()
