@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app import access_log, db, login_throttle, security, validation
 from app.errors import register_error_handlers
 from app.extensions import csrf, limiter, login_manager
+from app.services.board_cache import cache as board_cache
 from config import PROJECT_ROOT, Config
 from models import User, make_engine, make_session_factory
 
@@ -38,6 +39,7 @@ def create_app(config: Config | None = None,
     if session_factory is None:
         session_factory = make_session_factory(make_engine(config.DATABASE_URL))
     db.init_app(app, session_factory)
+    board_cache.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

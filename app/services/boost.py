@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app import ranking
 from app.errors import NotFound, ValidationError
-from app.services import our_diaries, scrape_health
+from app.services import board_cache, our_diaries, scrape_health
 from app.services.actions import is_web_url
 from app.services.charts import SPARK_MAX_POINTS, thin
 from app.services.presence import team_state
@@ -152,13 +152,15 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     # Core execution on the session's connection (no ORM row bookkeeping), and streamed
     # rather than .all(): each row dies young, so thousands of rows alive at once do not
     # get promoted and trigger the GC's full collections (~90 ms each on the app's heap).
-    for diary_id, at, recs, comments in session.connection().execute(
+    # In batches: one driver call per row was a fifth of the load.
+    for batch in session.connection().execute(
             select(DiaryMetric.diary_id, DiaryMetric.observed_at, DiaryMetric.recommends,
                    DiaryMetric.comments)
             .where(DiaryMetric.diary_id.in_(live_ids),
                    DiaryMetric.observed_at >= now - timedelta(hours=METRIC_HOURS))
-            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)):
-        observations[diary_id].append(ranking.Observation(at, recs, comments))
+            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)).partitions(2000):
+        for diary_id, at, recs, comments in batch:
+            observations[diary_id].append(ranking.Observation(at, recs, comments))
     for d in live.diaries:
         # A metric row is written when counts change or hourly (scrapers.store), so a
         # diary read five minutes ago with unchanged counts (a day-old list entry) would
@@ -202,15 +204,22 @@ def _rec_lists(live: _Live) -> dict[str, ranking.RecList]:
             for site_id, rec_list in live.lists.items() if site_id in live.sites}
 
 
-def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.BoardPlan:
+def _plan(session: Session, live: _Live, user: User | None, now: datetime
+          ) -> ranking.BoardPlan:
     """The board's decision over what was loaded; the viewer counts as online (they are
     looking at the board now, and their tab's heartbeat says so within the minute)."""
+    return _plan_and_team(session, live, user, now)[0]
+
+
+def _plan_and_team(session: Session, live: _Live, user: User | None, now: datetime
+                   ) -> tuple[ranking.BoardPlan, list[ranking.Teammate]]:
     team, log = team_state(session, now, [d.id for d in live.diaries])
-    team = [t if t.user_id != user.id or t.online else
+    team = [t if user is None or t.user_id != user.id or t.online else
             ranking.Teammate(t.user_id, t.budget_left, t.online_until, t.recommended, True)
             for t in team]
-    return ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log,
+    plan = ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log,
                               prefer_ours=live.prefer_ours)
+    return plan, team
 
 
 def team_plan(session: Session, now: datetime
@@ -344,6 +353,145 @@ def _pause_unreadable_sites(session: Session, live: _Live, entries: list, now: d
     return kept + paused
 
 
+@dataclass(frozen=True)
+class _SiteRef:
+    id: int
+    slug: str
+    name: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class _Board:
+    """The board as every viewer shares it until its inputs change (kept by
+    ``board_cache``): entries in board order before the viewer's own place in it, and
+    each diary's row before the viewer's marks."""
+
+    entries: tuple[tuple[ranking.RankedDiary, str | None], ...]  # by group, then priority
+    paused: tuple[ranking.RankedDiary, ...]  # sites whose pages lost their counts: last
+    for_user: dict[int, frozenset[int]]  # user id -> diaries the plan asks them to push
+    rows: dict[int, BoostRow]  # viewer-free rows: nothing "mine", no cross-post choices
+    acts: dict[int, tuple[tuple[int, str, int], ...]]  # (user, kind, target site) per diary
+    site_of: dict[int, int]
+    kinds: dict[int, frozenset[str]]  # each entry's need kinds, by diary
+    options: tuple[SiteOption, ...]  # enabled sites, for the cross-post choices
+    online: int
+    online_ids: frozenset[int]
+
+
+_NOBODY = dataclasses.make_dataclass("_Nobody", [("id", int)])(-1)
+
+
+def _board(session: Session, now: datetime, site_id: int | None, viewer: User | None
+           ) -> _Board:
+    """Load, plan and lay out the board once (``viewer``: a teammate not online yet, who
+    counts as online because they are looking at it)."""
+    live = _load(session, now, site_id)
+    plan, team = _plan_and_team(session, live, viewer, now)
+    entries = [(r, g, False) for r, g, _ in _ranked(plan, _NOBODY)]
+    # Kept entries are the same objects, paused ones new (their recommend need removed).
+    same = {id(e) for e in entries}
+    result = _pause_unreadable_sites(session, live, entries, now)
+    entries = [e for e in result if id(e) in same]
+    paused = [e for e in result if id(e) not in same]
+    for_user: dict[int, set[int]] = defaultdict(set)
+    for row in plan.rows:
+        for helper in row.helpers:
+            for_user[helper].add(row.diary_id)
+    acts: dict[int, list] = defaultdict(list)
+    for a in live.actions:
+        acts[a.diary_id].append((a.user_id, a.kind, a.target_site_id))
+    # Cross-post choices are the viewer's (sites they have not logged): added per view.
+    rows = [dataclasses.replace(row, crosspost_options=())
+            for row in _rows(live, [*entries, *paused], _NOBODY, None)]
+    return _Board(
+        entries=tuple((r, g) for r, g, _ in entries), paused=tuple(r for r, _, _ in paused),
+        for_user={u: frozenset(ids) for u, ids in for_user.items()},
+        rows={row.diary_id: row for row in rows},
+        acts={d: tuple(a) for d, a in acts.items()},
+        site_of={d.id: d.site_id for d in live.diaries},
+        kinds={r.diary_id: frozenset(n.kind for n in r.needs) for r, _, _ in [*entries, *paused]},
+        options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
+                      if s.enabled),
+        online=plan.online,
+        online_ids=frozenset(t.user_id for t in team if t.online))
+
+
+def _shared_board(session: Session, user: User, now: datetime, site_id: int | None) -> _Board:
+    board = board_cache.cache.get(session, ("board", site_id, None), now,
+                                  lambda: _board(session, now, site_id, None))
+    if user.id not in board.online_ids:
+        # The viewer is looking at the board, so the plan counts them as online.
+        board = board_cache.cache.get(session, ("board", site_id, user.id), now,
+                                      lambda: _board(session, now, site_id, user))
+    return board
+
+
+def _sites(session: Session, now: datetime) -> list[_SiteRef]:
+    return board_cache.cache.get(session, ("sites",), now, lambda: [
+        _SiteRef(s.id, s.slug, s.name, s.enabled)
+        for s in session.scalars(select(Site).order_by(Site.name))])
+
+
+def _entries_for(board: _Board, user: User) -> list[Entry]:
+    """The board's entries in the viewer's order: within each group the rows the plan
+    asks the viewer to recommend first (as ``_ranked`` orders them), paused sites last."""
+    mine = board.for_user.get(user.id, frozenset())
+    if not mine:
+        entries = [(r, g, False) for r, g in board.entries]
+    else:
+        entries, rest, current = [], [], object()
+        for r, g in board.entries:
+            if g != current:
+                entries.extend(rest)
+                rest, current = [], g
+            if r.diary_id in mine:
+                entries.append((r, g, True))
+            else:
+                rest.append((r, g, False))
+        entries.extend(rest)
+    entries.extend((r, None, False) for r in board.paused)
+    return entries
+
+
+def _shift_first(board: _Board, entries: list[Entry], shift: ShiftNow) -> list[Entry]:
+    """The stable sort by (group, shift's site, shift's focus) that ``boost_list`` did
+    over every entry, in one pass: four buckets per group, in order."""
+    buckets: dict[int, list[list[Entry]]] = {}
+    for e in entries:
+        order = _GROUP_ORDER[e[1]]
+        miss_site = shift.site_id is not None and board.site_of[e[0].diary_id] != shift.site_id
+        miss_focus = shift.focus != "any" and shift.focus not in board.kinds[e[0].diary_id]
+        group = buckets.get(order)
+        if group is None:
+            group = buckets[order] = [[], [], [], []]
+        group[2 * miss_site + miss_focus].append(e)
+    return [e for order in sorted(buckets) for bucket in buckets[order] for e in bucket]
+
+
+def _overlay(board: _Board, entries: Iterable[Entry], user: User,
+             shift: ShiftNow | None) -> list[BoostRow]:
+    """The shared rows with the viewer's own part: what they logged, where they may still
+    cross-post, whether the plan asks them, and their shift's focus."""
+    out = []
+    for r, group, for_you in entries:
+        row = board.rows[r.diary_id]
+        mine = [(kind, target) for uid, kind, target in board.acts.get(r.diary_id, ())
+                if uid == user.id]
+        needs = r.needs
+        if shift is not None and shift.focus != "any":
+            needs = tuple(sorted(needs, key=lambda n: n.kind != shift.focus))
+        targets = {target for kind, target in mine if kind == "crosspost"}
+        site_ok, focus_ok = _shift_matches(shift, row.site_id, (n.kind for n in needs))
+        out.append(dataclasses.replace(
+            row, needs=needs, priority=r.priority, mine=frozenset(k for k, _ in mine),
+            crosspost_options=tuple(o for o in board.options
+                                    if o.id != row.site_id and o.id not in targets),
+            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
+            group=group, for_you=for_you))
+    return out
+
+
 def boost_list(session: Session, user: User, now: datetime, site: str | None = None,
                need: str | None = None, limit: int = PAGE_LIMIT) -> BoostPage:
     """The board as ``user`` sees it: recommend rows grouped act / protect / watch by
@@ -354,27 +502,26 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
     unknown values raise ValidationError. During the user's shift the shift's site and
     focus come first within each group. Rows carry the needs with their one-line reasons,
     the team's and the user's own actions, and the last 48 h of counts for sparklines.
+    The plan is made once per change of its inputs and shared (``board_cache``).
     """
     site = site or None
     need = need or None
-    chosen = _check_filters(session.scalars(select(Site)), site, need)
+    sites = _sites(session, now)
+    chosen = _check_filters(sites, site, need)
     # A site's bar depends only on its own diaries, so a site filter can load less.
-    live = _load(session, now, chosen.id if chosen else None)
-    plan = _plan(session, live, user, now)
-    entries = _pause_unreadable_sites(session, live, _ranked(plan, user), now)
+    board = _shared_board(session, user, now, chosen.id if chosen else None)
+    entries = _entries_for(board, user)
     shift = current_shift(session, user.id, now)
     if need is not None:
-        entries = [e for e in entries if any(n.kind == need for n in e[0].needs)]
+        entries = [e for e in entries if need in board.kinds[e[0].diary_id]]
     if shift is not None:
-        # Stable sort: the board's order holds within each group.
-        site_of = {d.id: d.site_id for d in live.diaries}
-        entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], *_shift_matches(
-            shift, site_of[e[0].diary_id], [n.kind for n in e[0].needs])))
+        # The board's order holds within each group.
+        entries = _shift_first(board, entries, shift)
     # Rows (sparklines, per-user marks) only for what is shown: the list can be long.
-    rows = _rows(live, entries[:limit], user, shift)
-    options = [SiteOption(s.id, s.slug, s.name) for s in live.sites.values() if s.enabled]
+    rows = _overlay(board, entries[:limit], user, shift)
+    options = [SiteOption(s.id, s.slug, s.name) for s in sites if s.enabled]
     return BoostPage(rows=rows, total=len(entries), sites=options, site=site, need=need,
-                     shift=shift, generated_at=now, online=plan.online)
+                     shift=shift, generated_at=now, online=board.online)
 
 
 def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
@@ -383,16 +530,17 @@ def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> Boo
     diary = session.get(Diary, diary_id)
     if diary is None:
         raise NotFound(f"No diary with id {diary_id}")
-    live = _load(session, now, diary.site_id)
-    mine = [e for e in _ranked(_plan(session, live, user, now), user)
-            if e[0].diary_id == diary_id]
+    board = _shared_board(session, user, now, diary.site_id)
+    mine = [e for e in _entries_for(board, user) if e[0].diary_id == diary_id]
     if not mine:
-        if not any(d.id == diary_id for d in live.diaries):
+        if diary_id not in board.site_of:
             return None
         # Still live but satisfied (often thanks to the action just logged): show it as done.
+        live = _load(session, now, diary.site_id)
         slug = live.sites[diary.site_id].slug
         mine = [(ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0), None, False)]
-    return _rows(live, mine, user, current_shift(session, user.id, now))[0]
+        return _rows(live, mine, user, current_shift(session, user.id, now))[0]
+    return _overlay(board, mine, user, current_shift(session, user.id, now))[0]
 
 
 # The diary page ----------------------------------------------------------------------

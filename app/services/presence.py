@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import ranking
-from models import Action, Shift, ShiftAssignment, User
+from models import Action, Shift, ShiftAssignment, User, board_version
 
 ONLINE_MINUTES = 10
 WRITE_EVERY = timedelta(minutes=1)
@@ -29,6 +29,9 @@ def touch(session: Session, user: User, now: datetime) -> bool:
     seen = user.last_seen_at
     if seen is not None and now - seen < WRITE_EVERY:
         return False
+    if seen is None or now - seen > timedelta(minutes=ONLINE_MINUTES):
+        # Coming online changes whom the board's plan asks; staying online does not.
+        board_version.mark_changed(session)
     user.last_seen_at = now
     session.flush()
     return True

@@ -15,6 +15,7 @@ from app.db import get_db
 from app.errors import ValidationError
 from app.services import board_live, board_marks
 from app.views import boost as boost_views
+from app.views.board_rows import board_row_html
 
 bp = Blueprint("board_live", __name__)
 # The row template needs the board's helpers (sparklines, labels).
@@ -59,8 +60,7 @@ def live():
         rows.append({"key": f"group-{key}", "html": render_template(
             "boost/_group_heading.html", key=key, title=title)})
         rows.extend({"key": f"diary-{row.diary_id}", "id": row.diary_id,
-                     "html": render_template("boost/_board_row.html", row=row, back=back,
-                                             board=board)}
+                     "html": board_row_html(row, back, board)}
                     for row in group_rows)
     body = jsonify(
         rows=rows, folded=render_template("boost/_folded.html", board=board, back=back),

@@ -14,6 +14,7 @@ from app.services import board_marks, charts, presence, scrape_health
 from app.services import boost as boost_service
 from app.services.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.templating import localtime, viewer_zone
+from app.views.board_rows import board_row_html
 
 bp = Blueprint("boost", __name__)
 
@@ -21,7 +22,7 @@ bp = Blueprint("boost", __name__)
 @bp.context_processor
 def _helpers():
     return {"sparkline": charts.sparkline, "need_labels": boost_service.NEED_LABELS,
-            "kind_labels": KIND_LABELS}
+            "kind_labels": KIND_LABELS, "board_row_html": board_row_html}
 
 
 def _safe_back(target: str | None, default: str) -> str:
