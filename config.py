@@ -195,6 +195,10 @@ class Config:
     DIGEST_TIME: str = "08:00"
     DIGEST_TIMEZONE: str = "America/Los_Angeles"
     DIGEST_GRACE_HOURS: float = 12.0
+    # Calls for help: at most this many alert emails per teammate an hour (0: none), and
+    # how long the chat webhook may take to answer before we give up on it.
+    ALERTS_PER_USER_PER_HOUR: int = 3
+    ALERT_WEBHOOK_TIMEOUT: float = 5.0
 
     @property
     def USER_AGENT(self) -> str:  # noqa: N802 - reads like the other settings
@@ -257,6 +261,8 @@ class Config:
             DIGEST_TIME=digest_time,
             DIGEST_TIMEZONE=_zone(env, "DIGEST_TIMEZONE", "America/Los_Angeles"),
             DIGEST_GRACE_HOURS=_float(env, "DIGEST_GRACE_HOURS", 12.0, 0.0),
+            ALERTS_PER_USER_PER_HOUR=_int(env, "ALERTS_PER_USER_PER_HOUR", 3, 0, 60),
+            ALERT_WEBHOOK_TIMEOUT=_float(env, "ALERT_WEBHOOK_TIMEOUT", 5.0, 0.1),
         )
         if values["POLL_MIN_INTERVAL"] > values["POLL_MAX_INTERVAL"]:
             raise ConfigError("POLL_MIN_INTERVAL must not exceed POLL_MAX_INTERVAL")

@@ -7,6 +7,10 @@ dropped afterwards). Prints p50/p95 per backend; the last line is machine-readab
     RESULT sqlite_page_p95_ms=… sqlite_api_p95_ms=… postgres_page_p95_ms=… postgres_api_p95_ms=…
 
 Run: .venv/bin/python bench/dashboard.py [--requests 40] [--skip-postgres]
+
+Load mode (``--load``, see bench/dashboard_load.py): many people at once against
+``run.py web --workers 4`` on PostgreSQL, 4,000 live diaries in 1,000,000 / 20,000,000
+metric rows; prints ``RESULT load_page_p95_ms=… load_api_p95_ms=… load_rps=…``.
 """
 
 from __future__ import annotations
@@ -258,9 +262,17 @@ def run_postgres(requests: int) -> dict[str, float] | None:
 
 
 def main() -> None:
+    if "--load" in sys.argv[1:]:
+        import dashboard_load  # its own options (and --help)
+
+        dashboard_load.main([a for a in sys.argv[1:] if a != "--load"])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--load", action="store_true",
+                        help="many users against run.py web on PostgreSQL; --load --help "
+                             "for its options (bench/dashboard_load.py)")
     args = parser.parse_args()
     lite = run_sqlite(args.requests)
     pg = None if args.skip_postgres else run_postgres(args.requests)

@@ -15,8 +15,11 @@ draws, so the differences are the team's doing):
   board   the product: the team does what Boost today tells it, through the same pure
           functions the board calls, seeing only what the product sees (polled counts,
           the scraped list order);
-  oracle  a planner that knows every true score (a ceiling: a board far above it would mean
-          the simulation leaks truth).
+  oracle  a planner that knows every true score now (a sanity check: a board far above it
+          would mean the simulation leaks truth).
+A "foresight ceiling" is printed for the exponential regimes: the placements a team that
+knew the whole day in advance could reach with one well-timed push per diary per shift
+(see foresight_ceiling); it shows how much room any target leaves in this world.
 
 Run: .venv/bin/python bench/ranking.py [--seeds 20] [--jobs 2]
 The last line is for machines, 10 members, exponential 2 h half-life, k = 8:
@@ -145,6 +148,7 @@ class View:
     observations: dict[int, list[ranking.Observation]]  # polled counts, thinned
     listed: list[int]  # the scraped rec list, best first
     online: list[Member]
+    everyone: list[Member]
     team_log: dict[int, list[int]]  # minutes of the team's logged recommends, per diary
     regime: Regime
     true_scores: np.ndarray
@@ -263,6 +267,11 @@ def board(view: View) -> Plan:
     team = [ranking.Teammate(m.index, m.budget_left(view.minute),
                              EPOCH + timedelta(minutes=WARMUP + m.shift[1]), frozenset(m.done))
             for m in view.online]
+    # Teammates whose shift starts later today (the product reads them off the shift rota).
+    team += [ranking.Teammate(m.index, RECS_PER_HOUR, None, frozenset(m.done), online=False,
+                              online_from=EPOCH + timedelta(minutes=WARMUP + m.shift[0]))
+             for m in view.everyone if m not in view.online
+             and m.shift[0] > view.minute - WARMUP]
     log = {i: [EPOCH + timedelta(minutes=t) for t in times]
            for i, times in view.team_log.items()}
     plan = ranking.plan_board(inputs, {SLUG: settings}, view.now, {SLUG: rec_list}, team, log)
@@ -319,7 +328,7 @@ def run_day(world: World, regime: Regime, policy: Callable[[View], Plan] | None)
             online = [m for m in members if m.shift[0] <= day_minute < m.shift[1]]
             if online:
                 view = View(t, world, _observed(t, polls, quarter),
-                            [int(i) for i in listed_order], online, team_log, regime,
+                            [int(i) for i in listed_order], online, members, team_log, regime,
                             score.copy(), listed_order, cum[:, t] - cum[:, max(t - 15, 0)])
                 for m, i in policy(view):
                     if (i in m.done or m.budget_left(t) <= 0 or not alive[i]
@@ -390,6 +399,96 @@ def _observed(t, polls, quarter) -> dict[int, list[ranking.Observation]]:
     return seen
 
 
+# --- A ceiling with perfect foresight ---------------------------------------------------
+
+def foresight_ceiling(world: World, regime: Regime) -> int:
+    """Placements if the team knew the whole future (exponential aging): every counted
+    health-care diary placed with no team, plus every one that a single push by a full
+    shift (each member's one rec, at the best poll of either shift), or one push from each
+    shift, would keep on the list for PLACED_MINUTES, every other diary's day held as it
+    was with no team. No policy that sees only the present does better than this bound in
+    practice; it shows how much room the targets leave."""
+    if regime.curve != "exp":
+        raise ValueError("the foresight ceiling is computed for exponential aging only")
+    n, k = len(world.published), regime.slots
+    readers = np.array(READERS_BY_HOUR, dtype=float)
+    readers = readers / readers.mean()
+    decay = 0.5 ** (1 / HALF_LIFE_MINUTES)
+    score = np.zeros(n)
+    listed = np.zeros(n, dtype=bool)
+    scores = np.zeros((RUN_END + 1, n), dtype=np.float32)
+    for t in range(RUN_END):
+        age = t - world.published
+        aged = np.maximum(age, 0)
+        exposure = ((np.exp(-aged / NEWEST_MINUTES) + TAIL_EXPOSURE
+                     + REC_LIST_EXPOSURE * listed) * np.exp(-aged / INTEREST_MINUTES))
+        lam = np.where((age >= 0) & (age < 2 * 1440),
+                       ORGANIC_RATE * world.quality * readers[(t // 60) % 24] * exposure, 0.0)
+        score = score * decay + _poisson(world.draws[:, t], lam)
+        top = np.argsort(-score, kind="stable")[:k]
+        listed[:] = False
+        listed[top[score[top] > 0]] = True
+        scores[t + 1] = score
+    best = -np.partition(-scores, k, axis=1)[:, :k + 1]
+    best.sort(axis=1)
+    best = best[:, ::-1]  # the k+1 best after each minute, best first
+
+    rival = np.where(scores >= best[:, k - 1:k], best[:, k:k + 1], best[:, k - 1:k])
+    rival = np.maximum(rival, 0.0)  # [minute, diary]: the k-th best of the others
+
+    def minutes_listed(d: int, pushes: dict[int, int]) -> int:
+        """The diary's day again with the team's pushes (its own recs, exposure and all)."""
+        s, on, total = 0.0, False, 0
+        start = int(world.published[d])
+        draws = world.draws[d].tolist()
+        bars = rival[:, d].tolist()
+        for t in range(start, min(RUN_END, start + 2 * 1440)):
+            age = t - start
+            exposure = ((math.exp(-age / NEWEST_MINUTES) + TAIL_EXPOSURE
+                         + REC_LIST_EXPOSURE * on) * math.exp(-age / INTEREST_MINUTES))
+            lam = ORGANIC_RATE * world.quality[d] * readers[(t // 60) % 24] * exposure
+            s = s * decay + _poisson_one(draws[t], lam) + pushes.get(t, 0)
+            on = s > bars[t + 1]
+            total += on
+            if total >= PLACED_MINUTES:
+                break
+        return total
+
+    shifts = [(WARMUP + a, WARMUP + b) for a, b in SHIFTS]
+    lift = [sum(1 for m in _team(regime.team) if m.shift == sh) for sh in SHIFTS]
+    counted = np.nonzero(world.health & (world.published >= WARMUP)
+                         & (world.published < DAY_END))[0]
+    placed = 0
+    for d in counted.tolist():
+        if int((scores[:, d] > rival[:, d]).sum()) >= PLACED_MINUTES:
+            placed += 1
+            continue
+        polls = [[t for t in range(a, b, POLL_MINUTES)
+                  if 0 <= t - world.published[d] < PRODUCT_POLL_HOURS * 60] for a, b in shifts]
+        gap = {t: float(rival[t, d] - scores[t, d]) for ts in polls for t in ts}
+        options = [{t: lift[i]} for i, ts in enumerate(polls) for t in ts
+                   if gap[t] <= lift[i] + 2]
+        options += [{t1: lift[0], t2: lift[1]}
+                    for t1 in polls[0][-12:] if gap[t1] <= sum(lift) + 2
+                    for t2 in polls[1][:12] if gap[t2] <= sum(lift) + 2]
+        if any(minutes_listed(d, p) >= PLACED_MINUTES for p in options):
+            placed += 1
+    return placed
+
+
+def _poisson_one(u: float, lam: float) -> int:
+    """``_poisson`` for one draw, in plain floats (the ceiling replays one diary at a time)."""
+    p = math.exp(-lam)
+    cdf, k = p, 0
+    for i in range(1, 12):
+        if u <= cdf:
+            break
+        k += 1
+        p = p * lam / i
+        cdf += p
+    return k
+
+
 # --- The experiment --------------------------------------------------------------------
 
 REGIMES = [Regime("exp", 8, size) for size in (5, 10, 20, 30)] + [
@@ -410,6 +509,8 @@ def run_seed(args: tuple[int, Sequence[Regime], Sequence[str]]) -> dict:
         for name in names:
             if name != "none":
                 out[(regime, name)] = run_day(world, regime, POLICIES[name])
+        if regime.curve == "exp":
+            out[(regime, "ceiling")] = DayResult(foresight_ceiling(world, regime), 0)
     return out
 
 
@@ -429,6 +530,9 @@ def summarise(results: list[dict], regimes, names) -> list[str]:
             per = recs / extra if extra > 0 else math.inf
             figures[(regime, name)] = (placed, recs, per)
             parts.append(f"{name} {placed:5.2f} ({recs:4.0f} recs, {per:6.1f}/extra)")
+        if (regime, "ceiling") in results[0]:
+            ceiling = sum(r[(regime, "ceiling")].placements for r in results) / days
+            parts.append(f"foresight ceiling {ceiling:5.2f}")
         lines.append(" | ".join(parts))
     if HEADLINE in regimes and {"newest", "hot", "board"} <= set(names):
         b, n, h = (figures[(HEADLINE, k)] for k in ("board", "newest", "hot"))

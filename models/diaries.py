@@ -31,6 +31,8 @@ class Diary(Base):
         UniqueConstraint("site_id", "guid"),
         Index("ix_diaries_site_published", "site_id", "published_at"),
         Index("ix_diaries_live", "topic_score", "published_at"),
+        # The young diaries of every site at once (the board's freshness and ETag queries).
+        Index("ix_diaries_published", "published_at"),
         # A new guid is matched to a stored diary by link (guid churn; scrapers.store).
         Index("ix_diaries_site_url", "site_id", "url"),
         CheckConstraint("recommends >= 0 AND comments >= 0", name="counts_nonneg"),

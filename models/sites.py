@@ -59,6 +59,12 @@ class Site(Base):
     # other host is stored but never fetched.
     extra_hosts: Mapped[str | None] = mapped_column(Text)
     rec_list_checked_at: Mapped[datetime | None]
+    # The aging curve learned from this site's scraped rec lists (app.ranking.learn), as
+    # JSON (Curve.to_json); None: not enough lists seen, the configured curve applies.
+    learned_aging: Mapped[str | None] = mapped_column(Text)
+    learned_at: Mapped[datetime | None]
+    learned_fit: Mapped[float | None] = mapped_column(Float)  # share of list places it fits
+    learned_lists: Mapped[int | None] = mapped_column(Integer)  # snapshots it was learned from
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -53,6 +54,9 @@ class User(Base):
     # most once a minute), and how many recommends an hour this teammate offers.
     last_seen_at: Mapped[datetime | None]
     recs_per_hour: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    # Calls for help (a diary the whole team could lift but those online cannot): off
+    # until the teammate turns them on in their profile.
+    alert_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]

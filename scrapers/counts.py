@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Diary, Site
+from models import Diary, RecListEntry, RecListSnapshot, Site
 from models.db import unit_of_work
 from scrapers import pageguard, store
 from scrapers.hosts import on_hosts, site_hosts
@@ -25,17 +25,30 @@ from scrapers.types import DiaryCounts
 log = logging.getLogger(__name__)
 
 
+def latest_snapshot_id(site_id: int):
+    """The id of the site's latest rec-list snapshot, as a scalar subquery (None: none)."""
+    return (select(RecListSnapshot.id).where(RecListSnapshot.site_id == site_id)
+            .order_by(RecListSnapshot.taken_at.desc(), RecListSnapshot.id.desc())
+            .limit(1).scalar_subquery())
+
+
 def due_diaries(session: Session, now: datetime, interval: timedelta,
                 limit: int | None = 500, site_ids: Sequence[int] | None = None) -> list[int]:
-    """Diaries still inside their site's rec-list window and due for an observation (of
-    ``site_ids`` only, when given)."""
+    """Diaries due for an observation (of ``site_ids`` only, when given): those still
+    inside their site's rec-list window, and every diary on the site's latest scraped rec
+    list whatever its age. The list's oldest entries set the bar; were they no longer
+    read, their counts would go stale and the bar with them (issue 12: a step-aged list of
+    day-old diaries left unread read a bar of 0.27 against a true 17.6)."""
     ids: list[int] = []
     sites = select(Site.id, Site.rec_window_hours).where(Site.enabled.is_(True))
     if site_ids is not None:
         sites = sites.where(Site.id.in_(list(site_ids)))
     for site_id, window in session.execute(sites):
+        listed = select(RecListEntry.diary_id).where(
+            RecListEntry.snapshot_id == latest_snapshot_id(site_id))
         query = (select(Diary.id).where(
-            Diary.site_id == site_id, Diary.published_at >= now - timedelta(hours=window),
+            Diary.site_id == site_id,
+            or_(Diary.published_at >= now - timedelta(hours=window), Diary.id.in_(listed)),
             Diary.published_at <= now,
             or_(Diary.counts_checked_at.is_(None), Diary.counts_checked_at <= now - interval))
             .order_by(Diary.counts_checked_at.is_not(None), Diary.counts_checked_at,

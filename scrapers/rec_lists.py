@@ -20,8 +20,10 @@ log = logging.getLogger(__name__)
 
 def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
                       site_ids: Sequence[int] | None = None) -> int:
-    """Read each site's Recommended list (where its platform has one) and flag the diaries
-    on it. Returns how many sites' lists were read."""
+    """Read each site's Recommended list (where its platform has one), flag the diaries on
+    it and keep the list, in order, as a snapshot taken at ``now`` (snapshots older than
+    ``models.SNAPSHOTS_KEPT_DAYS`` are pruned as new ones come). Returns how many sites'
+    lists were read."""
     from scrapers.adapters import get_adapter
 
     with sessions() as session:
@@ -53,7 +55,7 @@ def refresh_rec_lists(sessions: sessionmaker[Session], now: datetime, fetcher,
             continue
         with unit_of_work(sessions) as session:
             store.set_rec_list(session, site.id, [item.url for item in items],
-                               [adapter.story_id(item.url) for item in items])
+                               [adapter.story_id(item.url) for item in items], now=now)
             session.get(Site, site.id).rec_list_checked_at = now
         read += 1
     return read

@@ -28,9 +28,12 @@ from models import (
     ExtractionRule,
     LinkResolution,
     PageRead,
+    RecListEntry,
+    RecListSnapshot,
     Site,
     TopicRule,
 )
+from models.rec_lists import SNAPSHOTS_KEPT_DAYS
 from scrapers import crosspost
 from scrapers.adapters.base import story_guid
 from scrapers.hosts import site_hosts
@@ -468,25 +471,75 @@ def prune_page_reads(session: Session, now: datetime) -> None:
                     .execution_options(synchronize_session=False))
 
 
+def match_rec_list(session: Session, site_id: int, urls: Sequence[str],
+                   story_ids: Sequence[str | None] = ()) -> list[int | None]:
+    """The stored diary at each place of a site's list (by story id where the site has
+    ids, else by URL), in the list's order; None where we do not know the diary."""
+    wanted = [crosspost.normalise_url(u) for u in urls]
+    stories = list(story_ids) + [None] * (len(wanted) - len(story_ids))
+    variants = [v for u in sorted(set(wanted))[:CHUNK // 8] for v in _url_variants(u)]
+    guids = sorted({story_guid(s) for s in stories if s})[:CHUNK]
+    by_url: dict[str, int] = {}
+    by_guid: dict[str, int] = {}
+    for diary_id, url, guid in session.execute(
+            select(Diary.id, Diary.url, Diary.guid).where(
+                Diary.site_id == site_id, or_(Diary.url.in_(variants), Diary.guid.in_(guids)))
+            .order_by(Diary.id)):
+        by_url.setdefault(crosspost.normalise_url(url), diary_id)
+        by_guid.setdefault(guid, diary_id)
+    matched: list[int | None] = []
+    for url, story in zip(wanted, stories, strict=False):
+        found = by_guid.get(story_guid(story)) if story else None
+        matched.append(found if found is not None else by_url.get(url))
+    return matched
+
+
 def set_rec_list(session: Session, site_id: int, urls: Iterable[str],
-                 story_ids: Iterable[str | None] = ()) -> int:
-    """Mark the site's diaries on its Recommended list (by story id where the site has
-    ids, else by URL) and clear the others.
+                 story_ids: Iterable[str | None] = (), now: datetime | None = None) -> int:
+    """Mark the site's diaries on its Recommended list and clear the others; with ``now``,
+    also keep the list, in its order, as a snapshot taken then (and forget snapshots older
+    than SNAPSHOTS_KEPT_DAYS).
 
     Call it only with a list actually read: an unreadable page must not empty the list."""
-    wanted = {crosspost.normalise_url(u) for u in urls}
-    variants = [v for u in sorted(wanted)[:CHUNK // 8] for v in _url_variants(u)]
-    guids = sorted({story_guid(s) for s in story_ids if s})[:CHUNK]
-    on = set(session.scalars(select(Diary.id).where(
-        Diary.site_id == site_id, or_(Diary.url.in_(variants), Diary.guid.in_(guids)))))
+    urls, story_ids = list(urls), list(story_ids)
+    matched = match_rec_list(session, site_id, urls, story_ids)
+    on = {i for i in matched if i is not None}
     session.execute(update(Diary).where(Diary.site_id == site_id, Diary.on_rec_list.is_(True),
                                         Diary.id.not_in(sorted(on) or [-1]))
                     .values(on_rec_list=False).execution_options(synchronize_session=False))
     if on:
         session.execute(update(Diary).where(Diary.id.in_(on)).values(on_rec_list=True)
                         .execution_options(synchronize_session=False))
+    if now is not None:
+        snapshot = RecListSnapshot(site_id=site_id, taken_at=now, list_size=len(urls))
+        seen: set[int] = set()
+        for position, diary_id in enumerate(matched, start=1):
+            # A diary listed twice (two links to one story) keeps its best place.
+            if diary_id is not None and diary_id not in seen:
+                seen.add(diary_id)
+                snapshot.entries.append(RecListEntry(position=position, diary_id=diary_id))
+        session.add(snapshot)
+        prune_rec_list_snapshots(session, now, site_id)
     session.flush()
     return len(on)
+
+
+def prune_rec_list_snapshots(session: Session, now: datetime,
+                             site_id: int | None = None) -> int:
+    """Forget rec-list snapshots (of one site, with ``site_id``) older than
+    SNAPSHOTS_KEPT_DAYS, their entries with them: the learner needs days of lists, not
+    months. Returns how many snapshots went."""
+    cutoff = now - timedelta(days=SNAPSHOTS_KEPT_DAYS)
+    old = RecListSnapshot.taken_at < cutoff
+    if site_id is not None:
+        old = and_(RecListSnapshot.site_id == site_id, old)
+    # Entries first: a SQLite connection without foreign keys on would leave them behind.
+    session.execute(delete(RecListEntry)
+                    .where(RecListEntry.snapshot_id.in_(select(RecListSnapshot.id).where(old)))
+                    .execution_options(synchronize_session=False))
+    gone = session.execute(delete(RecListSnapshot).where(old)
+                           .execution_options(synchronize_session=False))
+    return gone.rowcount or 0
 
 
 # Re-tagging ----------------------------------------------------------------------------

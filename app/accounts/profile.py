@@ -15,9 +15,11 @@ MAX_REMINDER_MINUTES = 24 * 60
 
 def update_preferences(session: Session, user: User, *, timezone: str, digest_opt_in: bool,
                        shift_reminder_minutes: str | int,
-                       recs_per_hour: str | int | None = None) -> User:
+                       recs_per_hour: str | int | None = None,
+                       alert_opt_in: bool | None = None) -> User:
     """Validate and save; raises ValidationError naming the field that is wrong.
-    ``recs_per_hour`` (the board's hourly budget for this teammate) is kept when None."""
+    ``recs_per_hour`` (the board's hourly budget for this teammate) and ``alert_opt_in``
+    (calls for help by email) are kept when None."""
     zone = user_service.check_timezone((timezone or "").strip())
     try:
         minutes = int(str(shift_reminder_minutes).strip())
@@ -31,6 +33,8 @@ def update_preferences(session: Session, user: User, *, timezone: str, digest_op
     user.recs_per_hour = budget
     user.digest_opt_in = bool(digest_opt_in)
     user.shift_reminder_minutes = minutes
+    if alert_opt_in is not None:
+        user.alert_opt_in = bool(alert_opt_in)
     session.flush()
     return user
 

@@ -1,27 +1,37 @@
-"""Your profile: preferences, password, API token, personal feed URLs."""
+"""Your profile: preferences, usernames on the sites, password, API token, personal feed
+URLs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app import clock
 from app.accounts import profile as profile_service
 from app.accounts import users as user_service
 from app.accounts.views import login_throttle, start_session
+from app.boost import our_diaries
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError, PermissionDenied
 from app.web.db import get_db
 from app.web.http_errors import http_status, refuse
 from app.zones import zone_choices
+from models import Site
 
 bp = Blueprint("profile", __name__, url_prefix="/profile")
 
 
-def _render(status: int = 200, new_token: str | None = None, feed_secret: str | None = None):
+def _render(status: int = 200, new_token: str | None = None, feed_secret: str | None = None,
+            typed: dict | None = None):
     zones = zone_choices(current_user.timezone, clock.now())
+    db = get_db()
     page = render_template("profile/index.html", zones=zones, new_token=new_token,
-                           feed_secret=feed_secret)
+                           feed_secret=feed_secret,
+                           accounts=our_diaries.accounts_of(db, current_user),
+                           account_sites=db.scalars(select(Site).order_by(Site.name)).all(),
+                           typed=typed or {},
+                           alerts_per_hour=current_app.config["ALERTS_PER_USER_PER_HOUR"])
     # A page showing a token or secret URL must not stay in any cache or history copy.
     headers = {"Cache-Control": "no-store"} if new_token or feed_secret else {}
     return page, status, headers
@@ -46,11 +56,51 @@ def preferences():
             get_db(), current_user, timezone=request.form.get("timezone", ""),
             digest_opt_in=request.form.get("digest_opt_in") == "on",
             shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
-            recs_per_hour=request.form.get("recs_per_hour"))
+            recs_per_hour=request.form.get("recs_per_hour"),
+            alert_opt_in=request.form.get("alert_opt_in") == "on")
     except DomainError as err:
         refuse(err)
         return _render(http_status(err))
     return _done("Preferences saved.")
+
+
+def _account_change(change, done: str, typed: dict):
+    """Apply a change to the user's usernames; on a refusal nothing is stored and the form
+    comes back with what was typed and the reason."""
+    try:
+        change()
+    except DomainError as err:
+        return _render(refuse(err), typed=typed)
+    return _done(done)
+
+
+@bp.route("/accounts", methods=["POST"])
+@login_required
+def add_account():
+    site_id, username = request.form.get("site_id"), request.form.get("username", "")
+    return _account_change(
+        lambda: our_diaries.add_account(get_db(), current_user, site_id=site_id,
+                                        username=username),
+        "Username saved: your diaries there are marked as ours.",
+        {"new": {"site_id": site_id, "username": username}})
+
+
+@bp.route("/accounts/<int:account_id>", methods=["POST"])
+@login_required
+def rename_account(account_id: int):
+    username = request.form.get("username", "")
+    return _account_change(
+        lambda: our_diaries.rename_account(get_db(), current_user, account_id,
+                                           username=username),
+        "Username changed.", {account_id: username})
+
+
+@bp.route("/accounts/<int:account_id>/remove", methods=["POST"])
+@login_required
+def remove_account(account_id: int):
+    return _account_change(
+        lambda: our_diaries.remove_account(get_db(), current_user, account_id),
+        "Username removed.", {})
 
 
 @bp.route("/password", methods=["POST"])

@@ -74,6 +74,9 @@ SCHEMAS = {
                                  "null when only comments or cross-posts are asked."},
         "for_you": {"type": "boolean",
                     "description": "The board asks this user to recommend it now."},
+        "ours": {"type": "boolean",
+                 "description": "Written by a teammate (a username in their profile)."},
+        "ours_by": _nullable("string", description="That teammate's display name."),
         "needs": {"type": "array", "items": _ref("Need"), "minItems": 1},
     }),
     "BoostList": _obj({

@@ -117,6 +117,7 @@ def boost():
             "team_actions": r.team_actions, "teammates": r.teammates,
             "my_actions": sorted(r.mine), "on_shift": r.on_shift,
             "group": r.group, "for_you": r.for_you,
+            "ours": r.ours is not None, "ours_by": r.ours,
             "needs": [_need(n) for n in r.needs],
         } for r in page.rows])
 

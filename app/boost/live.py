@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.boost import board_cache
 from app.boost.presence import ONLINE_MINUTES
 from app.sources.service import feed_health
-from models import Action, Diary, Feed, Site, User
+from models import Diary, Feed, Site, User, board_version
 
 BUCKET = timedelta(minutes=5)
 YOUNG = timedelta(hours=48)
@@ -47,6 +48,18 @@ class BoardStatus:
 
 def board_status(session: Session, now: datetime, failures_to_flag: int,
                  metrics_interval: int) -> BoardStatus:
+    """How fresh the board's numbers are and what is failing; made once per change of
+    the board or of the feeds' last polls (``board_cache``), not per page view."""
+    feeds = tuple(session.execute(select(
+        func.max(Feed.last_polled_at), func.sum(Feed.error_count), func.count(Feed.id),
+        func.count(Feed.id).filter(Feed.enabled.is_(True)))).one())
+    return board_cache.cache.get(
+        session, ("status", feeds, failures_to_flag, metrics_interval), now,
+        lambda: _board_status(session, now, failures_to_flag, metrics_interval))
+
+
+def _board_status(session: Session, now: datetime, failures_to_flag: int,
+                  metrics_interval: int) -> BoardStatus:
     sites = list(session.scalars(select(Site).where(Site.enabled.is_(True)).order_by(Site.name)))
     counts = dict(session.execute(
         select(Diary.site_id, func.max(Diary.counts_checked_at))
@@ -79,17 +92,15 @@ def board_status(session: Session, now: datetime, failures_to_flag: int,
 
 def board_etag(session: Session, user_id: int, site: str | None, need: str | None,
                now: datetime) -> str:
-    """Changes whenever the board could look different to this user."""
-    marks = session.execute(select(
-        func.max(Diary.last_seen_at), func.max(Diary.counts_checked_at), func.count(Diary.id),
-    ).where(Diary.published_at >= now - YOUNG)).one()
-    actions = session.execute(select(func.max(Action.id), func.count(Action.id))).one()
+    """Changes whenever the board could look different to this user: the board's version
+    (models/board_version.py: diaries, counts, rec lists, the team's log, teammates)
+    stands for the young diaries and the actions."""
+    version = board_version.current(session)
     feeds = session.execute(select(func.max(Feed.last_polled_at), func.sum(Feed.error_count)))\
         .one()
     # Who is at the board decides who is asked to act (app.ranking.plan_board).
     online = session.scalar(select(func.count(User.id)).where(
         User.active.is_(True), User.last_seen_at >= now - timedelta(minutes=ONLINE_MINUTES)))
     bucket = int(now.timestamp() // BUCKET.total_seconds())
-    key = repr((user_id, site, need, tuple(marks), tuple(actions), tuple(feeds), online,
-                bucket))
+    key = repr((user_id, site, need, version, tuple(feeds), online, bucket))
     return hashlib.sha256(key.encode()).hexdigest()[:32]

@@ -14,6 +14,7 @@ from app import clock
 from app.boost import live as board_live
 from app.boost import marks as board_marks
 from app.boost import views as boost_views
+from app.boost.row_views import board_row_html
 from app.errors import ValidationError
 from app.web.db import get_db
 
@@ -60,8 +61,7 @@ def live():
         rows.append({"key": f"group-{key}", "html": render_template(
             "boost/_group_heading.html", key=key, title=title)})
         rows.extend({"key": f"diary-{row.diary_id}", "id": row.diary_id,
-                     "html": render_template("boost/_board_row.html", row=row, back=back,
-                                             board=board)}
+                     "html": board_row_html(row, back, board)}
                     for row in group_rows)
     body = jsonify(
         rows=rows, folded=render_template("boost/_folded.html", board=board, back=back),

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import ranking
-from models import Action, Shift, ShiftAssignment, User
+from models import Action, Shift, ShiftAssignment, User, board_version
 
 ONLINE_MINUTES = 10
 WRITE_EVERY = timedelta(minutes=1)
@@ -29,6 +29,9 @@ def touch(session: Session, user: User, now: datetime) -> bool:
     seen = user.last_seen_at
     if seen is not None and now - seen < WRITE_EVERY:
         return False
+    if seen is None or now - seen > timedelta(minutes=ONLINE_MINUTES):
+        # Coming online changes whom the board's plan asks; staying online does not.
+        board_version.mark_changed(session)
     user.last_seen_at = now
     session.flush()
     return True
@@ -47,6 +50,16 @@ def team_state(session: Session, now: datetime, live_ids: Iterable[int]
                    Shift.starts_at <= now, Shift.ends_at > now)
             .group_by(ShiftAssignment.user_id)):
         shift_ends[user_id] = ends_at
+    # Shifts about to start: their teammates finish pushes that those leaving begin.
+    shift_starts: dict[int, datetime] = {}
+    for user_id, starts_at in session.execute(
+            select(ShiftAssignment.user_id, func.min(Shift.starts_at))
+            .join(Shift, Shift.id == ShiftAssignment.shift_id)
+            .where(ShiftAssignment.released_at.is_(None), Shift.cancelled_at.is_(None),
+                   Shift.starts_at > now,
+                   Shift.starts_at <= now + timedelta(hours=ranking.ARRIVE_HOURS))
+            .group_by(ShiftAssignment.user_id)):
+        shift_starts[user_id] = starts_at
     spent = dict(session.execute(
         select(Action.user_id, func.count()).where(
             Action.kind == "recommend", Action.at > now - timedelta(hours=1))
@@ -66,5 +79,6 @@ def team_state(session: Session, now: datetime, live_ids: Iterable[int]
         budget = (user.recs_per_hour or DEFAULT_RECS_PER_HOUR) - spent.get(user.id, 0)
         team.append(ranking.Teammate(
             user.id, max(budget, 0), shift_ends.get(user.id),
-            frozenset(recommended.get(user.id, ())), user.id in shift_ends or seen))
+            frozenset(recommended.get(user.id, ())), user.id in shift_ends or seen,
+            shift_starts.get(user.id)))
     return team, dict(log)

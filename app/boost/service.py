@@ -19,12 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import ranking
+from app.boost import board_cache, our_diaries
 from app.boost.actions import is_web_url
 from app.boost.charts import SPARK_MAX_POINTS, thin
 from app.boost.presence import team_state
 from app.errors import NotFound, ValidationError
 from app.shifts.status import ShiftNow, current_shift
 from app.sources import scrape_health
+from app.sources.site_aging import LatestList, latest_lists
 from app.sources.sites import site_settings
 from models import Action, Diary, DiaryMetric, Site, User
 
@@ -72,6 +74,7 @@ class BoostRow:
     on_shift: bool = False
     group: str | None = None  # act / protect / watch for recommends; None: other needs only
     for_you: bool = False  # the plan asks the viewer to recommend it now
+    ours: str | None = None  # the teammate who wrote it (their username on the site)
 
     @property
     def need_kinds(self) -> tuple[str, ...]:
@@ -110,6 +113,9 @@ class _Live:
     observations: dict[int, list[ranking.Observation]] = field(default_factory=dict)
     actions: list = field(default_factory=list)  # Row(diary_id, user_id, kind, target_site_id)
     group_sites: dict[int, set[int]] = field(default_factory=dict)
+    lists: dict[int, LatestList] = field(default_factory=dict)  # latest scraped, by site id
+    owners: dict[int, str] = field(default_factory=dict)  # our own diaries: id → teammate
+    prefer_ours: bool = False  # the team gives its own diaries priority
 
 
 def _window_hours(site: Site) -> float:
@@ -125,11 +131,15 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     if not wanted:
         return live
     cutoff = now - timedelta(hours=max(_window_hours(s) for s in wanted))
-    # On-topic diaries, plus those on a scraped rec list: those set the site's bar.
+    live.lists = latest_lists(session, [s.id for s in wanted])
+    listed = sorted({i for rec_list in live.lists.values() for i in rec_list.diary_ids})
+    # On-topic diaries, plus those on the latest scraped rec lists whatever their age:
+    # those set the site's bar.
     live_ids = (select(Diary.id)
-                .where(Diary.site_id.in_([s.id for s in wanted]),
-                       Diary.published_at >= cutoff,
-                       (Diary.topic_score > 0) | Diary.on_rec_list.is_(True)))
+                .where(((Diary.site_id.in_([s.id for s in wanted])
+                         & (Diary.published_at >= cutoff)
+                         & ((Diary.topic_score > 0) | Diary.on_rec_list.is_(True))))
+                       | Diary.id.in_(listed or [-1])))
     live.diaries = session.execute(
         select(Diary.id, Diary.site_id, Diary.title, Diary.url, Diary.author,
                Diary.published_at, Diary.topic_score, Diary.recommends, Diary.comments,
@@ -138,17 +148,31 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
     ).all()
     if not live.diaries:
         return live
+    live.owners = our_diaries.diary_owners(session, live.diaries)
+    live.prefer_ours = bool(live.owners) and our_diaries.prefer_ours(session)
     observations: dict[int, list[ranking.Observation]] = defaultdict(list)
     # Core execution on the session's connection (no ORM row bookkeeping), and streamed
     # rather than .all(): each row dies young, so thousands of rows alive at once do not
     # get promoted and trigger the GC's full collections (~90 ms each on the app's heap).
-    for diary_id, at, recs, comments in session.connection().execute(
+    # In batches: one driver call per row was a fifth of the load.
+    for batch in session.connection().execute(
             select(DiaryMetric.diary_id, DiaryMetric.observed_at, DiaryMetric.recommends,
                    DiaryMetric.comments)
             .where(DiaryMetric.diary_id.in_(live_ids),
                    DiaryMetric.observed_at >= now - timedelta(hours=METRIC_HOURS))
-            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)):
-        observations[diary_id].append(ranking.Observation(at, recs, comments))
+            .order_by(DiaryMetric.diary_id, DiaryMetric.observed_at)).partitions(2000):
+        for diary_id, at, recs, comments in batch:
+            observations[diary_id].append(ranking.Observation(at, recs, comments))
+    for d in live.diaries:
+        # A metric row is written when counts change or hourly (scrapers.store), so a
+        # diary read five minutes ago with unchanged counts (a day-old list entry) would
+        # look an hour stale and drop out of the bar. Its row says when it was last read.
+        seen = observations.get(d.id)
+        if (d.counts_read_at is not None and d.recommends is not None
+                and d.counts_read_at >= now - timedelta(hours=METRIC_HOURS)
+                and (not seen or seen[-1].at < d.counts_read_at)):
+            observations[d.id].append(
+                ranking.Observation(d.counts_read_at, d.recommends, d.comments))
     live.observations = observations
     live.actions = session.execute(
         select(Action.diary_id, Action.user_id, Action.kind, Action.target_site_id)
@@ -165,43 +189,49 @@ def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _
 def _scraped_bars(live: _Live, now: datetime) -> dict[str, float | None]:
     """Lowest aged score on each scraped rec list, for sites whose list we scrape."""
     bars: dict[str, float | None] = {}
-    for d in live.diaries:
-        site = live.sites[d.site_id]
-        if not d.on_rec_list or site.rec_list_checked_at is None:
-            continue
-        score = ranking.aged_score(live.observations.get(d.id, ()), now,
-                                   site.rec_half_life_hours, d.published_at)
-        current = bars.get(site.slug)
-        bars[site.slug] = score if current is None else min(current, score)
+    diaries = {d.id: d for d in live.diaries}
+    for slug, rec_list in _rec_lists(live).items():
+        scores = [ranking.aged_score(live.observations.get(i, ()), now,
+                                     live.settings[slug].aging, diaries[i].published_at)
+                  for i in rec_list.diary_ids if i in diaries]
+        if scores:
+            bars[slug] = min(scores)
     return bars
 
 
 def _rec_lists(live: _Live) -> dict[str, ranking.RecList]:
-    """The scraped lists as the product keeps them today: which diaries were on each list at
-    its last check (the order is not stored yet, so by count)."""
-    lists: dict[str, list] = {}
-    for d in live.diaries:
-        site = live.sites[d.site_id]
-        if d.on_rec_list and site.rec_list_checked_at is not None:
-            lists.setdefault(site.slug, []).append(d)
-    # Unknown counts (None) sort last rather than break the order.
-    return {slug: ranking.RecList(slug, live.sites[ds[0].site_id].rec_list_checked_at,
-                                  tuple(d.id for d in sorted(ds, key=_by_count)))
-            for slug, ds in lists.items()}
+    """Each site's latest scraped list, in the site's order (best first)."""
+    return {live.sites[site_id].slug: ranking.RecList(live.sites[site_id].slug,
+                                                      rec_list.taken_at, rec_list.diary_ids)
+            for site_id, rec_list in live.lists.items() if site_id in live.sites}
 
 
-def _by_count(d) -> int:
-    return -(d.recommends if d.recommends is not None else -1)
-
-
-def _plan(session: Session, live: _Live, user: User, now: datetime) -> ranking.BoardPlan:
+def _plan(session: Session, live: _Live, user: User | None, now: datetime
+          ) -> ranking.BoardPlan:
     """The board's decision over what was loaded; the viewer counts as online (they are
     looking at the board now, and their tab's heartbeat says so within the minute)."""
+    return _plan_and_team(session, live, user, now)[0]
+
+
+def _plan_and_team(session: Session, live: _Live, user: User | None, now: datetime
+                   ) -> tuple[ranking.BoardPlan, list[ranking.Teammate]]:
     team, log = team_state(session, now, [d.id for d in live.diaries])
-    team = [t if t.user_id != user.id or t.online else
+    team = [t if user is None or t.user_id != user.id or t.online else
             ranking.Teammate(t.user_id, t.budget_left, t.online_until, t.recommended, True)
             for t in team]
-    return ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log)
+    plan = ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live), team, log,
+                              prefer_ours=live.prefer_ours)
+    return plan, team
+
+
+def team_plan(session: Session, now: datetime
+              ) -> tuple[_Live, list[ranking.Teammate], ranking.BoardPlan]:
+    """The board's decision with no viewer: only those really online count as online (the
+    calls for help in ``app.alerts.service`` start from it)."""
+    live = _load(session, now)
+    team, log = team_state(session, now, [d.id for d in live.diaries])
+    return live, team, ranking.plan_board(_inputs(live), live.settings, now, _rec_lists(live),
+                                          team, log, prefer_ours=live.prefer_ours)
 
 
 _GROUP_ORDER = {"act": 0, "protect": 1, None: 2, "watch": 3}
@@ -247,7 +277,8 @@ def _inputs(live: _Live) -> list[ranking.DiaryInput]:
         inputs.append(ranking.DiaryInput(
             diary_id=d.id, site_slug=live.sites[d.site_id].slug, published_at=d.published_at,
             topic_score=d.topic_score, observations=live.observations.get(d.id, ()),
-            team_actions=actions_by_diary[d.id], crossposted_to=frozenset(covered)))
+            team_actions=actions_by_diary[d.id], crossposted_to=frozenset(covered),
+            ours=d.id in live.owners))
     return inputs
 
 
@@ -294,7 +325,7 @@ def _rows(live: _Live, entries: Iterable[Entry], user: User,
             crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
                                     if s.id != site.id and s.id not in my_targets),
             on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
-            group=group, for_you=for_you))
+            group=group, for_you=for_you, ours=live.owners.get(d.id)))
     return rows
 
 
@@ -324,6 +355,145 @@ def _pause_unreadable_sites(session: Session, live: _Live, entries: list, now: d
     return kept + paused
 
 
+@dataclass(frozen=True)
+class _SiteRef:
+    id: int
+    slug: str
+    name: str
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class _Board:
+    """The board as every viewer shares it until its inputs change (kept by
+    ``board_cache``): entries in board order before the viewer's own place in it, and
+    each diary's row before the viewer's marks."""
+
+    entries: tuple[tuple[ranking.RankedDiary, str | None], ...]  # by group, then priority
+    paused: tuple[ranking.RankedDiary, ...]  # sites whose pages lost their counts: last
+    for_user: dict[int, frozenset[int]]  # user id -> diaries the plan asks them to push
+    rows: dict[int, BoostRow]  # viewer-free rows: nothing "mine", no cross-post choices
+    acts: dict[int, tuple[tuple[int, str, int], ...]]  # (user, kind, target site) per diary
+    site_of: dict[int, int]
+    kinds: dict[int, frozenset[str]]  # each entry's need kinds, by diary
+    options: tuple[SiteOption, ...]  # enabled sites, for the cross-post choices
+    online: int
+    online_ids: frozenset[int]
+
+
+_NOBODY = dataclasses.make_dataclass("_Nobody", [("id", int)])(-1)
+
+
+def _board(session: Session, now: datetime, site_id: int | None, viewer: User | None
+           ) -> _Board:
+    """Load, plan and lay out the board once (``viewer``: a teammate not online yet, who
+    counts as online because they are looking at it)."""
+    live = _load(session, now, site_id)
+    plan, team = _plan_and_team(session, live, viewer, now)
+    entries = [(r, g, False) for r, g, _ in _ranked(plan, _NOBODY)]
+    # Kept entries are the same objects, paused ones new (their recommend need removed).
+    same = {id(e) for e in entries}
+    result = _pause_unreadable_sites(session, live, entries, now)
+    entries = [e for e in result if id(e) in same]
+    paused = [e for e in result if id(e) not in same]
+    for_user: dict[int, set[int]] = defaultdict(set)
+    for row in plan.rows:
+        for helper in row.helpers:
+            for_user[helper].add(row.diary_id)
+    acts: dict[int, list] = defaultdict(list)
+    for a in live.actions:
+        acts[a.diary_id].append((a.user_id, a.kind, a.target_site_id))
+    # Cross-post choices are the viewer's (sites they have not logged): added per view.
+    rows = [dataclasses.replace(row, crosspost_options=())
+            for row in _rows(live, [*entries, *paused], _NOBODY, None)]
+    return _Board(
+        entries=tuple((r, g) for r, g, _ in entries), paused=tuple(r for r, _, _ in paused),
+        for_user={u: frozenset(ids) for u, ids in for_user.items()},
+        rows={row.diary_id: row for row in rows},
+        acts={d: tuple(a) for d, a in acts.items()},
+        site_of={d.id: d.site_id for d in live.diaries},
+        kinds={r.diary_id: frozenset(n.kind for n in r.needs) for r, _, _ in [*entries, *paused]},
+        options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
+                      if s.enabled),
+        online=plan.online,
+        online_ids=frozenset(t.user_id for t in team if t.online))
+
+
+def _shared_board(session: Session, user: User, now: datetime, site_id: int | None) -> _Board:
+    board = board_cache.cache.get(session, ("board", site_id, None), now,
+                                  lambda: _board(session, now, site_id, None))
+    if user.id not in board.online_ids:
+        # The viewer is looking at the board, so the plan counts them as online.
+        board = board_cache.cache.get(session, ("board", site_id, user.id), now,
+                                      lambda: _board(session, now, site_id, user))
+    return board
+
+
+def _sites(session: Session, now: datetime) -> list[_SiteRef]:
+    return board_cache.cache.get(session, ("sites",), now, lambda: [
+        _SiteRef(s.id, s.slug, s.name, s.enabled)
+        for s in session.scalars(select(Site).order_by(Site.name))])
+
+
+def _entries_for(board: _Board, user: User) -> list[Entry]:
+    """The board's entries in the viewer's order: within each group the rows the plan
+    asks the viewer to recommend first (as ``_ranked`` orders them), paused sites last."""
+    mine = board.for_user.get(user.id, frozenset())
+    if not mine:
+        entries = [(r, g, False) for r, g in board.entries]
+    else:
+        entries, rest, current = [], [], object()
+        for r, g in board.entries:
+            if g != current:
+                entries.extend(rest)
+                rest, current = [], g
+            if r.diary_id in mine:
+                entries.append((r, g, True))
+            else:
+                rest.append((r, g, False))
+        entries.extend(rest)
+    entries.extend((r, None, False) for r in board.paused)
+    return entries
+
+
+def _shift_first(board: _Board, entries: list[Entry], shift: ShiftNow) -> list[Entry]:
+    """The stable sort by (group, shift's site, shift's focus) that ``boost_list`` did
+    over every entry, in one pass: four buckets per group, in order."""
+    buckets: dict[int, list[list[Entry]]] = {}
+    for e in entries:
+        order = _GROUP_ORDER[e[1]]
+        miss_site = shift.site_id is not None and board.site_of[e[0].diary_id] != shift.site_id
+        miss_focus = shift.focus != "any" and shift.focus not in board.kinds[e[0].diary_id]
+        group = buckets.get(order)
+        if group is None:
+            group = buckets[order] = [[], [], [], []]
+        group[2 * miss_site + miss_focus].append(e)
+    return [e for order in sorted(buckets) for bucket in buckets[order] for e in bucket]
+
+
+def _overlay(board: _Board, entries: Iterable[Entry], user: User,
+             shift: ShiftNow | None) -> list[BoostRow]:
+    """The shared rows with the viewer's own part: what they logged, where they may still
+    cross-post, whether the plan asks them, and their shift's focus."""
+    out = []
+    for r, group, for_you in entries:
+        row = board.rows[r.diary_id]
+        mine = [(kind, target) for uid, kind, target in board.acts.get(r.diary_id, ())
+                if uid == user.id]
+        needs = r.needs
+        if shift is not None and shift.focus != "any":
+            needs = tuple(sorted(needs, key=lambda n: n.kind != shift.focus))
+        targets = {target for kind, target in mine if kind == "crosspost"}
+        site_ok, focus_ok = _shift_matches(shift, row.site_id, (n.kind for n in needs))
+        out.append(dataclasses.replace(
+            row, needs=needs, priority=r.priority, mine=frozenset(k for k, _ in mine),
+            crosspost_options=tuple(o for o in board.options
+                                    if o.id != row.site_id and o.id not in targets),
+            on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
+            group=group, for_you=for_you))
+    return out
+
+
 def boost_list(session: Session, user: User, now: datetime, site: str | None = None,
                need: str | None = None, limit: int = PAGE_LIMIT) -> BoostPage:
     """The board as ``user`` sees it: recommend rows grouped act / protect / watch by
@@ -334,27 +504,26 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
     unknown values raise ValidationError. During the user's shift the shift's site and
     focus come first within each group. Rows carry the needs with their one-line reasons,
     the team's and the user's own actions, and the last 48 h of counts for sparklines.
+    The plan is made once per change of its inputs and shared (``board_cache``).
     """
     site = site or None
     need = need or None
-    chosen = _check_filters(session.scalars(select(Site)), site, need)
+    sites = _sites(session, now)
+    chosen = _check_filters(sites, site, need)
     # A site's bar depends only on its own diaries, so a site filter can load less.
-    live = _load(session, now, chosen.id if chosen else None)
-    plan = _plan(session, live, user, now)
-    entries = _pause_unreadable_sites(session, live, _ranked(plan, user), now)
+    board = _shared_board(session, user, now, chosen.id if chosen else None)
+    entries = _entries_for(board, user)
     shift = current_shift(session, user.id, now)
     if need is not None:
-        entries = [e for e in entries if any(n.kind == need for n in e[0].needs)]
+        entries = [e for e in entries if need in board.kinds[e[0].diary_id]]
     if shift is not None:
-        # Stable sort: the board's order holds within each group.
-        site_of = {d.id: d.site_id for d in live.diaries}
-        entries.sort(key=lambda e: (_GROUP_ORDER[e[1]], *_shift_matches(
-            shift, site_of[e[0].diary_id], [n.kind for n in e[0].needs])))
+        # The board's order holds within each group.
+        entries = _shift_first(board, entries, shift)
     # Rows (sparklines, per-user marks) only for what is shown: the list can be long.
-    rows = _rows(live, entries[:limit], user, shift)
-    options = [SiteOption(s.id, s.slug, s.name) for s in live.sites.values() if s.enabled]
+    rows = _overlay(board, entries[:limit], user, shift)
+    options = [SiteOption(s.id, s.slug, s.name) for s in sites if s.enabled]
     return BoostPage(rows=rows, total=len(entries), sites=options, site=site, need=need,
-                     shift=shift, generated_at=now, online=plan.online)
+                     shift=shift, generated_at=now, online=board.online)
 
 
 def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
@@ -363,16 +532,17 @@ def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> Boo
     diary = session.get(Diary, diary_id)
     if diary is None:
         raise NotFound(f"No diary with id {diary_id}")
-    live = _load(session, now, diary.site_id)
-    mine = [e for e in _ranked(_plan(session, live, user, now), user)
-            if e[0].diary_id == diary_id]
+    board = _shared_board(session, user, now, diary.site_id)
+    mine = [e for e in _entries_for(board, user) if e[0].diary_id == diary_id]
     if not mine:
-        if not any(d.id == diary_id for d in live.diaries):
+        if diary_id not in board.site_of:
             return None
         # Still live but satisfied (often thanks to the action just logged): show it as done.
+        live = _load(session, now, diary.site_id)
         slug = live.sites[diary.site_id].slug
         mine = [(ranking.RankedDiary(diary_id, slug, 0.0, (), 0.0, 0.0, 0.0), None, False)]
-    return _rows(live, mine, user, current_shift(session, user.id, now))[0]
+        return _rows(live, mine, user, current_shift(session, user.id, now))[0]
+    return _overlay(board, mine, user, current_shift(session, user.id, now))[0]
 
 
 # The diary page ----------------------------------------------------------------------
@@ -412,34 +582,7 @@ class DiaryDetail:
     breakdown: tuple[tuple[str, ranking.Need | None, str | None], ...] = ()
     board_row: ranking.RecRow | None = None  # the diary's recommend row on Boost today
     aging: str = ""  # the site's aging rule, in words
-
-
-def _why_not(kind: str, diary: Diary, site: Site, a: ranking.RankedDiary,
-             age_hours: float) -> str:
-    """Why ``ranking.assess`` found no ``kind`` need: the diary page says so in words."""
-    if diary.topic_score <= 0:
-        return "not tagged as a health-care diary"
-    if not site.enabled:
-        return f"{site.name} is switched off"
-    if kind == "recommend" and diary.recommends is None:
-        return "its recommend count is unknown (not found on the page)"
-    if kind == "comment" and diary.comments is None:
-        return "its comment count is unknown (not found on the page)"
-    if kind == "recommend":
-        if age_hours >= site.rec_window_hours:
-            return f"older than the {site.rec_window_hours:g} h rec-list window"
-        if a.rec_score >= a.bar:
-            return "on the rec list with a margin"
-        return "no recent count to plan with" if a.rec_score <= 0 else "on its way on its own"
-    if kind == "comment":
-        if age_hours >= ranking.COMMENT_WINDOW_HOURS:
-            return f"older than the {ranking.COMMENT_WINDOW_HOURS:g} h comment window"
-        return "has enough comments for its age"
-    if age_hours >= site.crosspost_window_hours:
-        return f"older than the {site.crosspost_window_hours:g} h cross-post window"
-    if a.rec_score <= 0 or a.rec_score < ranking.CROSSPOST_SHARE * a.bar:
-        return "not near the rec list, so not worth cross-posting yet"
-    return "already on every other site we follow"
+    ours: str | None = None  # the teammate who wrote it
 
 
 def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> DiaryDetail:
@@ -455,7 +598,7 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
     live = _load(session, now, diary.site_id)
     inputs = {i.diary_id: i for i in _inputs(live)}
     settings = live.settings[site.slug]
-    scores = [ranking.aged_score(i.observations, now, settings.half_life_hours, i.published_at)
+    scores = [ranking.aged_score(i.observations, now, settings.aging, i.published_at)
               for i in inputs.values()]
     bar = ranking.entry_bar(scores, settings.rec_slots, _scraped_bars(live, now).get(site.slug),
                             settings.fallback_threshold)
@@ -477,7 +620,6 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         select(Action, User.display_name, Site.name)
         .join(User, User.id == Action.user_id).join(Site, Site.id == Action.target_site_id)
         .where(Action.diary_id == diary.id).order_by(Action.at, Action.id)).all()
-    age_hours = max((now - diary.published_at).total_seconds() / 3600, 0.0)
     board_row = _plan(session, live, user, now).row(diary.id)
     found = {n.kind: n for n in assessment.needs}
     # Recommends are the board's call (reach, who is online), not this diary's alone.
@@ -488,7 +630,8 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
                                           f"{board_row.reason}")
     breakdown = tuple(
         (kind, found.get(kind),
-         None if kind in found else _why_not(kind, diary, site, assessment, age_hours))
+         None if kind in found else ranking.why_not(kind, own, settings, bar, now,
+                                                    live.settings.values()))
         for kind in NEED_KINDS)
     mine = [a for a, _, _ in actions if a.user_id == user.id]
     my_targets = {a.target_site_id for a in mine if a.kind == "crosspost"}
@@ -502,7 +645,8 @@ def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> 
         mine=frozenset(a.kind for a in mine),
         crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in live.sites.values()
                                 if s.enabled and s.id != site.id and s.id not in my_targets),
-        breakdown=breakdown, board_row=board_row, aging=settings.aging.describe())
+        breakdown=breakdown, board_row=board_row, aging=settings.aging.describe(),
+        ours=our_diaries.diary_owners(session, [diary]).get(diary.id))
 
 
 # The rec list of one site ---------------------------------------------------------------
@@ -512,10 +656,11 @@ class ListEntry:
     diary_id: int
     title: str
     url: str | None
-    position: int | None  # on the scraped list; None: one of ours below it
+    position: int | None  # on the scraped list; None: a followed diary below it
     score: float | None  # aged score; None when its counts are not fresh
-    ours: bool  # a health-care diary the team follows
+    followed: bool  # a health-care diary the team follows (not necessarily one of ours)
     row: ranking.RecRow | None = None
+    ours: str | None = None  # the teammate who wrote it, as on Boost today
 
 
 @dataclass(frozen=True)
@@ -528,15 +673,16 @@ class RecListView:
 
 
 def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> RecListView:
-    """A site's rec list as it ranks it (our diaries marked), then our diaries below the
-    bar with the board's row for each: the bar drawn between the two."""
+    """A site's rec list as it ranks it (the diaries we follow marked "followed", the team's
+    own "ours"), then the followed diaries below the bar with the board's row for each: the
+    bar drawn between the two."""
     site = session.scalar(select(Site).where(Site.slug == slug))
     if site is None or not site.enabled:
         raise NotFound(f"No site {slug!r}")
     live = _load(session, now, site.id)
     plan = _plan(session, live, user, now)
     bar = plan.bars.get(slug)
-    rec_list = _rec_lists(live).get(slug)
+    latest = live.lists.get(site.id)
     diaries = {d.id: d for d in live.diaries}
     settings = live.settings[slug]
     inputs = {i.diary_id: i for i in _inputs(live)}
@@ -546,10 +692,12 @@ def rec_list_view(session: Session, user: User, slug: str, now: datetime) -> Rec
         score = ranking.aged_score(inputs[diary_id].observations, now, settings.aging,
                                    d.published_at) if inputs[diary_id].observations else None
         return ListEntry(d.id, d.title, d.url if is_web_url(d.url) else None, position, score,
-                         d.topic_score > 0, plan.row(d.id))
+                         d.topic_score > 0, plan.row(d.id), live.owners.get(d.id))
 
-    listed = rec_list.diary_ids if rec_list else ()
-    entries = [entry(i, n) for n, i in enumerate(listed, start=1)]
+    listed = latest.diary_ids if latest else ()
+    # Places as the site numbered them (a diary we do not follow leaves a gap).
+    entries = [entry(i, n) for n, i in latest.entries if i in diaries] if latest else []
     below = [r for r in plan.rows if r.site_slug == slug and r.diary_id not in listed]
     entries += [entry(r.diary_id, None) for r in sorted(below, key=lambda r: -r.score)]
-    return RecListView(site, site.rec_list_checked_at, bar, tuple(entries), plan.online)
+    return RecListView(site, latest.taken_at if latest else None, bar, tuple(entries),
+                       plan.online)

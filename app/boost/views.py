@@ -12,6 +12,7 @@ from app.boost import charts, presence
 from app.boost import marks as board_marks
 from app.boost import service as boost_service
 from app.boost.actions import DONE_PHRASES, KIND_LABELS, log_action
+from app.boost.row_views import board_row_html
 from app.errors import Conflict, DomainError, ValidationError
 from app.sources import scrape_health
 from app.web.db import discard, get_db
@@ -24,7 +25,7 @@ bp = Blueprint("boost", __name__)
 @bp.context_processor
 def _helpers():
     return {"sparkline": charts.sparkline, "need_labels": boost_service.NEED_LABELS,
-            "kind_labels": KIND_LABELS}
+            "kind_labels": KIND_LABELS, "board_row_html": board_row_html}
 
 
 def _safe_back(target: str | None, default: str) -> str:

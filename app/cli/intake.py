@@ -83,6 +83,22 @@ def refresh_counts_command(env: Env, site_slug: str | None) -> None:
                 click.echo(f"SCRAPE PROBLEM: {message}")
 
 
+@cli.command("learn-aging")
+@pass_env
+def learn_aging_command(env: Env) -> None:
+    """Learn each site's aging from its recent rec lists now (the scheduler's hourly
+    learn-aging job, once) and say where each site's aging comes from."""
+    from app.sources import site_aging
+
+    learned = site_aging.learn_aging(env.sessions, clock.now())
+    with env.sessions() as session:
+        sites = list(session.scalars(select(Site).order_by(Site.slug)))
+        notes = site_aging.aging_notes(session, sites)
+        for site in sites:
+            click.echo(f"{terminal_safe(site.slug)}: {notes[site.id]}")
+    click.echo(f"aging learned for {learned} site(s)", err=True)
+
+
 @cli.group("diaries")
 def diaries_group() -> None:
     """Stored diaries."""

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import ranking
+from app.boost import our_diaries
 from app.digest import outcomes
 from app.digest.weeks import parse_week
 from app.sources import scrape_health
@@ -48,6 +49,7 @@ class DiaryResult:
     made_list: bool
     missed_by: int | None  # near miss: recs short at its closest moment
     team_actions: int  # logged by the team during the week
+    ours: str | None = None  # written by this teammate (a username in their profile)
 
     @property
     def impact(self) -> int:
@@ -239,6 +241,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
     for diary in diaries.values():
         by_site[diary.site_id].append(diary)
     results: dict[int, DiaryResult] = {}
+    owners = our_diaries.diary_owners(session, diaries.values())
     for site_id, targets in by_site.items():
         site = sites[site_id]
         window = timedelta(hours=max(site.rec_window_hours, 1.0))
@@ -260,7 +263,7 @@ def _results(session: Session, sites: dict[int, Site], diaries: dict[int, Diary]
                 site_name=site.name, author=diary.author, published_at=diary.published_at,
                 recommends=diary.recommends, comments=diary.comments,
                 made_list=outcome.made_list, missed_by=outcome.missed_by,
-                team_actions=per_diary_actions.get(diary.id, 0))
+                team_actions=per_diary_actions.get(diary.id, 0), ours=owners.get(diary.id))
     return results
 
 

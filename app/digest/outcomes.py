@@ -3,8 +3,9 @@
 Only the current ``on_rec_list`` flag is stored, so a diary that was on the list on
 Tuesday and fell off by Wednesday looks like it never made it. We replay the race from
 the recommend series instead: at each poll of the diary, its aged score (the dashboard's
-model, app.ranking.aged_score) is compared with the site's entry bar at that moment — the
-rec_slots-th best aged score among the site's diaries live then (app.ranking.entry_bar).
+model, app.ranking.aged_score, with the site's own aging curve: exponential or steps) is
+compared with the site's entry bar at that moment — the rec_slots-th best aged score among
+the site's diaries live then (app.ranking.entry_bar).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 
 from app.ranking import (
     MAX_COUNT,
-    MIN_HALF_LIFE_HOURS,
+    Curve,
     Observation,
     SiteSettings,
     aged_score,
@@ -37,57 +38,80 @@ def _hours(delta: timedelta) -> float:
     return delta.total_seconds() / 3600.0
 
 
-def _spread(x: float) -> float:
-    # As app.ranking: recs present at the first poll are spread evenly since publication.
-    return -math.expm1(-x) / x if x > 1e-9 else 1.0
-
-
 class ScoreCurve:
-    """A diary's aged score at any moment, as ``aged_score(polls up to then, then, ...)``.
+    """A diary's aged score at any moment, as ``aged_score(polls up to then, then, curve,
+    published_at)`` with the site's ``Curve`` (app.ranking.curves).
 
     A week of replays asks for thousands of scores per site; re-running the model each time
-    takes seconds. Every rec gained at poll i weighs exp(-rate * (t - t_i)), so the score at
-    t is exp(-rate * t) times a prefix sum over the polls before t: O(log n) per question.
-    tests/digest/test_digest_outcomes.py checks it against app.ranking.aged_score.
+    takes seconds. So the recs gained at each poll (a running maximum, as the model counts
+    them) are summed once in time order, and a score is a few lookups in that prefix sum:
+    exponential, every gain weighs exp(-rate * (t - t_i)), a common factor times the prefix
+    sum; steps, the gains whose age falls in each step, two bisects per step. The recs
+    present at the first poll are spread from publication with ``Curve.mean_weight``, as
+    the model does. tests/digest/test_digest_outcomes.py checks both against aged_score.
     """
 
     def __init__(self, published_at: datetime, observations: Sequence[Observation],
-                 half_life_hours: float):
+                 aging: Curve | float):
+        self.curve = aging if isinstance(aging, Curve) else Curve.exponential(aging)
         self.published_at = published_at
         self.observations = tuple(sorted(observations, key=lambda o: o.at))
-        # As app.ranking: under a minute, or NaN, means one minute.
-        self.half_life = (half_life_hours if half_life_hours > MIN_HALF_LIFE_HOURS
-                          else MIN_HALF_LIFE_HOURS)
         self.times = [o.at for o in self.observations]
-        self.anchor = self.times[0] if self.times else published_at
-        rate = math.log(2) / self.half_life
-        self.rate = rate
-        span = _hours(self.times[-1] - self.anchor) if self.times else 0.0
-        self.fast = rate * span < _MAX_EXPONENT
-        self.prefix: list[float] = []
-        if not self.fast:
-            return
-        total, top = 0.0, 0
-        first = self.times[0] if self.times else None
+        # Recs gained at each poll, as app.ranking counts them: polls that could not read
+        # the count say nothing, and a drop is scrape noise (a running maximum).
+        gains: list[tuple[datetime, int]] = []
+        top = 0
         for obs in self.observations:
             recs = obs.recommends
             if recs is not None and recs > top and top < MAX_COUNT:
                 recs = min(recs, MAX_COUNT)
-                weight = math.exp(rate * _hours(obs.at - self.anchor))
-                if obs.at == first and published_at < obs.at:
-                    weight *= _spread(rate * _hours(obs.at - published_at))
-                total += (recs - top) * weight
+                gains.append((obs.at, recs - top))
                 top = recs
-            self.prefix.append(total)
+        known = [o.at for o in self.observations if o.recommends is not None]
+        self.first = known[0] if known else None
+        # Recs present at the first poll that read the count, spread since publication.
+        self.spread = (self.first is not None and published_at < self.first)
+        self.first_gain = sum(g for at, g in gains if at == self.first) if self.spread else 0
+        rest = [(at, g) for at, g in gains if not (self.spread and at == self.first)]
+        self.gain_times = [at for at, _ in rest]
+        self.anchor = self.times[0] if self.times else published_at
+        self.rate = self.curve.rate
+        self.exp = self.curve.kind == "exp"
+        span = _hours(self.times[-1] - self.anchor) if self.times else 0.0
+        self.fast = not self.exp or self.rate * span < _MAX_EXPONENT
+        self.prefix = [0.0]
+        for at, g in rest if self.fast else ():
+            weight = math.exp(self.rate * _hours(at - self.anchor)) if self.exp else 1.0
+            self.prefix.append(self.prefix[-1] + g * weight)
+        # Steps as (the age at which a weight starts, where it ends, the weight).
+        self.steps: list[tuple[timedelta, timedelta, float]] = []
+        start = 0.0
+        for under, w in (self.curve.steps if not self.exp else ()):
+            if under > start:
+                self.steps.append((timedelta(hours=start), timedelta(hours=under), w))
+            start = max(start, under)
 
     def at(self, moment: datetime) -> float:
-        count = bisect.bisect_right(self.times, moment)
-        if count == 0:
+        if bisect.bisect_right(self.times, moment) == 0:
             return 0.0
         if not self.fast:
-            return aged_score(self.observations[:count], moment, self.half_life,
+            count = bisect.bisect_right(self.times, moment)
+            return aged_score(self.observations[:count], moment, self.curve,
                               self.published_at)
-        return self.prefix[count - 1] * math.exp(-self.rate * _hours(moment - self.anchor))
+        score = 0.0
+        if self.first_gain and self.first is not None and self.first <= moment:
+            score += self.first_gain * self.curve.mean_weight(
+                _hours(moment - self.first), _hours(moment - self.published_at))
+        if self.exp:
+            n = bisect.bisect_right(self.gain_times, moment)
+            return score + self.prefix[n] * math.exp(-self.rate * _hours(moment - self.anchor))
+        for young, old, w in self.steps:
+            # Gains aged [young, old): polled in (moment - old, moment - young].
+            hi = bisect.bisect_right(self.gain_times, moment - young)
+            lo = bisect.bisect_right(self.gain_times, moment - old)
+            if hi > lo:
+                score += w * (self.prefix[hi] - self.prefix[lo])
+        return score
 
 
 @dataclass(frozen=True)
@@ -119,8 +143,8 @@ class SiteRace:
     def __init__(self, site: SiteSettings, diaries: Iterable[Series]):
         self.site = site
         self.window = timedelta(hours=max(site.rec_window_hours, 1.0))
-        self.curves = {s.diary_id: ScoreCurve(s.published_at, s.observations,
-                                              site.half_life_hours) for s in diaries}
+        self.curves = {s.diary_id: ScoreCurve(s.published_at, s.observations, site.aging)
+                       for s in diaries}
         # By publication time, so the diaries live at a moment are one bisect away.
         self._by_published = sorted(self.curves.values(), key=lambda c: c.published_at)
         self._published = [c.published_at for c in self._by_published]
@@ -129,8 +153,7 @@ class SiteRace:
     def _curve(self, series: Series) -> ScoreCurve:
         curve = self.curves.get(series.diary_id)
         if curve is None:
-            curve = ScoreCurve(series.published_at, series.observations,
-                               self.site.half_life_hours)
+            curve = ScoreCurve(series.published_at, series.observations, self.site.aging)
         return curve
 
     def bar_at(self, moment: datetime) -> float:

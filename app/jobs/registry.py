@@ -45,6 +45,8 @@ def all_jobs() -> list[JobSpec]:
                 lambda config: jobs_intake.POLL_CHECK_SECONDS),
         JobSpec("refresh-counts", jobs_intake.refresh_diary_counts,
                 lambda config: max(60.0, config.METRICS_INTERVAL / 5)),
+        JobSpec("learn-aging", jobs_intake.learn_site_aging,
+                lambda config: jobs_intake.LEARN_AGING_SECONDS),
         JobSpec("shift-reminders", jobs_shifts.shift_reminders, lambda config: 60),
         JobSpec("digest", jobs_digest.send_digest,
                 lambda config: jobs_digest.CHECK_EVERY_SECONDS),

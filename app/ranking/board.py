@@ -32,14 +32,16 @@ from app.ranking.needs import (
     _Series,
     _series,
     _utc,
+    rec_gate,
 )
+from app.ranking.ours import mark_ours
 from app.text import plural
 
 Group = Literal["act", "protect", "watch"]
 
 # How much of its own pace a diary is credited with when judging whether a push can lift
 # it: a push now still counts almost fully when its readers come (tuned in bench/ranking.py).
-REACH_HOURS = 0.75
+REACH_HOURS = 0.25
 # "No help needed" only when its own pace takes it over before the next poll or so.
 ON_ITS_OWN_HOURS = 0.1
 # Aim this many recs above the score to beat: the bar moves while the team works.
@@ -50,6 +52,10 @@ PROTECT_MARGIN = 2.0
 # counts most. Off: in bench/ranking.py it spent ~27 recs a day for no extra placement.
 SHIFT_END_HOURS = 0.0
 YOUNG_HOURS = 2.0
+# Teammates whose shift starts within this many hours finish a push that those online now
+# start: a rec not given before a shift ends is lost to that diary (two shifts' recs
+# together lift diaries that one shift alone cannot).
+ARRIVE_HOURS = 0.25
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class Teammate:
     online_until: datetime | None = None  # end of shift; None: active now, no shift
     recommended: frozenset[int] = frozenset()  # diaries they already recommended
     online: bool = True  # False: on the team but away (counts for "the team could")
+    online_from: datetime | None = None  # away now; their shift starts then
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,7 @@ class RecRow:
     pace: float  # its own recs per hour
     position: int | None = None  # place on the scraped list
     team_could: bool = False  # watch rows: the whole team (online or not) could lift it
+    ours: bool = False  # a teammate's own diary (see app.ranking.ours)
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ def plan_board(
     rec_lists: Mapping[str, RecList] | None = None,
     team: Sequence[Teammate] = (),
     team_log: Mapping[int, Sequence[datetime]] | None = None,
+    prefer_ours: bool = False,
 ) -> BoardPlan:
     """Decide the board: recommend rows by group with helpers, and the other needs.
 
@@ -121,6 +130,7 @@ def plan_board(
     everyone on the team, ``online`` or not, with their budget left this hour;
     ``team_log`` maps a diary to the times teammates logged a recommend on it (those after
     its last poll, or at the same instant, count at once: a logged recommend moves the row).
+    ``prefer_ours`` puts teammates' own diaries first within each group (never across).
     """
     now = _utc(now)
     rec_lists = rec_lists or {}
@@ -151,7 +161,7 @@ def plan_board(
             if kept:
                 others.append(_replace_needs(assessed, kept))
             age = max(_hours(now, _utc(d.published_at)), 0.0)
-            if d.topic_score > 0 and d.diary_id in fresh and age < site.rec_window_hours:
+            if rec_gate(d, s, age, site) is None:
                 last = now - timedelta(hours=s.read_hours_ago)
                 logged = [_utc(at) for at in team_log.get(d.diary_id, ())]
                 pending = sum(1 for at in logged if at >= last)
@@ -159,6 +169,8 @@ def plan_board(
                                              _own_pace(s, logged, last, age)))
     others.sort(key=lambda r: (-r.priority, r.diary_id))
     rows = _plan_recs(candidates, bars, rec_lists, team, now)
+    rows = mark_ours(rows, {d.diary_id for e in by_site.values() for d, _ in e if d.ours},
+                     prefer_ours)
     assignments: dict[int, list[int]] = {}
     for r in rows:
         for uid in r.helpers:
@@ -184,10 +196,16 @@ def _replace_needs(r: RankedDiary, needs) -> RankedDiary:
 class _Budgets:
     """Who can still recommend what, as pushes are chosen."""
 
-    def __init__(self, team: Sequence[Teammate]):
+    def __init__(self, team: Sequence[Teammate], now: datetime):
         self.online = [t for t in team if t.online]
         self.everyone = list(team)
         self.left = {t.user_id: max(int(t.budget_left), 0) for t in self.online}
+        self.arriving = [t for t in team if not t.online and t.online_from is not None
+                         and 0 <= _hours(_utc(t.online_from), now) <= ARRIVE_HOURS]
+
+    def coming(self, diary_id: int) -> int:
+        """Teammates starting a shift within ARRIVE_HOURS who could still recommend it."""
+        return sum(1 for t in self.arriving if diary_id not in t.recommended)
 
     def helpers(self, diary_id: int) -> list[Teammate]:
         able = [t for t in self.online
@@ -210,7 +228,7 @@ class _Budgets:
 def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
                rec_lists: Mapping[str, RecList], team: Sequence[Teammate],
                now: datetime) -> list[RecRow]:
-    budgets = _Budgets(team)
+    budgets = _Budgets(team, now)
     n_online = len(budgets.online)
     rows: dict[Group, list[RecRow]] = {"act": [], "protect": [], "watch": []}
     pushes: dict[str, int] = {}
@@ -252,6 +270,15 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
             rows["act"].append(_row(c, "act", need, chosen, bar, (
                 f"needs about {_recs(need)} in the next {_minutes(REACH_HOURS)} "
                 f"to reach the list — {_online(n_online)}")))
+            continue
+        coming = budgets.coming(c.diary.diary_id) if need is not None and helpers else 0
+        if coming and need <= len(helpers) + coming:
+            # Those online now start the push; the shift about to begin finishes it.
+            chosen = budgets.take(helpers)
+            pushes[slug] = pushes.get(slug, 0) + 1
+            rows["act"].append(_row(c, "act", need, chosen, bar, (
+                f"needs about {_recs(need)} to reach the list: {len(chosen)} from you now, "
+                f"the rest from the next shift in {_minutes(_next_shift(budgets, now))}")))
             continue
         shown = need if need is not None else first_gap
         rows["watch"].append(_row(c, "watch", shown, (), bar,
@@ -314,6 +341,10 @@ def _spend_before_shift_end(off_list, budgets: _Budgets, bars, rows, now, n_onli
                                 bars[c.diary.site_slug],
                                 "young and among the nearest to the list: a rec now counts "
                                 "fully when its readers come — your shift is ending"))
+
+
+def _next_shift(budgets: _Budgets, now: datetime) -> float:
+    return min((_hours(_utc(t.online_from), now) for t in budgets.arriving), default=0.0)
 
 
 def _row(c: _Candidate, group: Group, need: int, helpers: tuple[int, ...], bar: Bar,

@@ -9,6 +9,7 @@ spread evenly over an age span (recs already present at a diary's first poll).
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -72,6 +73,28 @@ class Curve:
                 total += w * (hi - lo)
             start = under
         return total / span
+
+    def to_json(self) -> str:
+        if self.kind == "exp":
+            return json.dumps({"kind": "exp", "half_life_hours": self.half_life_hours})
+        return json.dumps({"kind": "step", "steps": [list(s) for s in self.steps]})
+
+    @staticmethod
+    def from_json(text: str | None) -> Curve | None:
+        """The curve ``to_json`` wrote; None for nothing or anything else (a stored value we
+        cannot read falls back to the configured curve rather than break the board)."""
+        try:
+            data = json.loads(text) if text else None
+            if not isinstance(data, dict):
+                return None
+            if data.get("kind") == "exp":
+                return Curve.exponential(float(data["half_life_hours"]))
+            if data.get("kind") == "step":
+                steps = tuple((float(u), float(w)) for u, w in data["steps"])
+                return Curve.step(steps) if steps else None
+        except (ValueError, TypeError, KeyError):
+            return None
+        return None
 
     def describe(self) -> str:
         if self.kind == "exp":

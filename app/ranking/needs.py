@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from app.ranking.bar import STALE_HOURS
 from app.ranking.curves import Curve
 from app.text import plural
 
@@ -76,6 +77,8 @@ class DiaryInput:
     team_actions: int = 0
     # Every site slug where the cross-post group has a copy or the team logged a cross-post.
     crossposted_to: frozenset[str] = frozenset()
+    # Written by a teammate (their username on the site): the team may put it first.
+    ours: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,8 +253,17 @@ def _rec_need(series: _Series, bar: float, age: float, site: SiteSettings) -> Ne
     return Need("recommend", amount, urgency, reason)
 
 
+def _comment_gate(comments: int | None, age: float) -> str | None:
+    """Why a diary cannot have a comment need at all, or None."""
+    if comments is None:
+        return "its comment count is unknown (not found on the page)"
+    if age >= COMMENT_WINDOW_HOURS:
+        return f"older than the {COMMENT_WINDOW_HOURS:g} h comment window"
+    return None
+
+
 def _comment_need(comments: int | None, age: float, site: SiteSettings) -> Need | None:
-    if comments is None or age >= COMMENT_WINDOW_HOURS:
+    if _comment_gate(comments, age) is not None:
         return None
     # Aim for comment_target by the 2 h mark, then look one hour ahead; the goal grows with
     # the square root of age because late comments add less visibility than early ones.
@@ -269,6 +281,32 @@ def _comment_need(comments: int | None, age: float, site: SiteSettings) -> Need 
     return Need("comment", float(missing), urgency, reason)
 
 
+def _crosspost_gate(score: float, bar: float, age: float, home: SiteSettings) -> str | None:
+    """Why a diary is not worth cross-posting (whatever the other sites), or None."""
+    window = _clamp(home.crosspost_window_hours, MAX_HOURS)
+    if age >= window:
+        return f"older than the {window:g} h cross-post window"
+    if score <= 0 or score < CROSSPOST_SHARE * bar:
+        return "not near the rec list, so not worth cross-posting yet"
+    return None
+
+
+def rec_gate(diary: DiaryInput, series: _Series, age: float, site: SiteSettings) -> str | None:
+    """Why a diary is no candidate for the board's recommend rows, or None when it is:
+    on topic, younger than the rec window and its count read in the last ``STALE_HOURS``
+    (app.ranking.board plans only with those)."""
+    if diary.topic_score <= 0:
+        return "not tagged as a health-care diary"
+    if age >= site.rec_window_hours:
+        return f"older than the {site.rec_window_hours:g} h rec-list window"
+    if not series.known:
+        return "its recommend count is unknown (not found on the page)"
+    if series.read_hours_ago > STALE_HOURS:
+        return (f"its recommend count was last read {_fmt_hours(series.read_hours_ago)} ago: "
+                "too old to plan with")
+    return None
+
+
 def _crosspost_need(
     diary: DiaryInput,
     score: float,
@@ -277,9 +315,9 @@ def _crosspost_need(
     home: SiteSettings,
     sites: Iterable[SiteSettings],
 ) -> Need | None:
-    window = _clamp(home.crosspost_window_hours, MAX_HOURS)
-    if age >= window or score <= 0 or score < CROSSPOST_SHARE * bar:
+    if _crosspost_gate(score, bar, age, home) is not None:
         return None
+    window = _clamp(home.crosspost_window_hours, MAX_HOURS)
     targets = [
         s for s in sites if s.enabled and s.slug != home.slug and s.slug not in diary.crossposted_to
     ]
@@ -326,6 +364,33 @@ def _assess(
     return RankedDiary(
         diary.diary_id, diary.site_slug, priority, needs, series.score, bar, series.pace
     )
+
+
+def why_not(
+    kind: NeedKind,
+    diary: DiaryInput,
+    site: SiteSettings,
+    bar: float | None,
+    now: datetime,
+    sites: Iterable[SiteSettings] = (),
+) -> str:
+    """Why ``diary`` has no ``kind`` need, in words (the diary page's breakdown), from the
+    same rules that decide the needs. For recommends, why the board has no row for it:
+    a candidate without one is on the list, clear of the diaries below it."""
+    now = _utc(now)
+    bar = _clamp(site.fallback_threshold if bar is None else bar, MAX_BAR)
+    series = _series(diary.observations, now, site.aging, diary.published_at)
+    age = _clamp(_hours(now, _utc(diary.published_at)), math.inf)
+    if _relevance(diary.topic_score) <= 0:
+        return "not tagged as a health-care diary"
+    if not site.enabled:
+        return f"{site.name} is switched off"
+    if kind == "recommend":
+        return rec_gate(diary, series, age, site) or "on the rec list with a margin"
+    if kind == "comment":
+        return _comment_gate(series.comments, age) or "has enough comments for its age"
+    return (_crosspost_gate(series.score, bar, age, site)
+            or "already on every other site we follow")
 
 
 def assess(

@@ -27,8 +27,9 @@ class CountsRefresh:
 
 def refresh_due_counts(config: Config, sessions: sessionmaker[Session], now: datetime,
                        site_slug: str | None = None) -> CountsRefresh:
-    """Read the pages of the young diaries due for it (of one site, with ``site_slug``),
-    then the rec lists due. NotFound for an unknown site slug."""
+    """Read the rec lists due, then the pages of the diaries due for it (of one site, with
+    ``site_slug``): the young ones and those on the latest lists. Lists first, so a diary
+    that just entered a list is read in the same round. NotFound for an unknown site slug."""
     interval = timedelta(seconds=config.METRICS_INTERVAL)
     with sessions() as session:
         sites = select(Site.id).where(Site.enabled.is_(True))
@@ -38,14 +39,13 @@ def refresh_due_counts(config: Config, sessions: sessionmaker[Session], now: dat
                 raise NotFound(f"No site with slug {site_slug!r}")
             sites = sites.where(Site.id == site_id)
         site_filter = list(session.scalars(sites))
-        diary_ids = due_diaries(session, now, interval, site_ids=site_filter)
         list_ids = list(session.scalars(sites.where(
             or_(Site.rec_list_checked_at.is_(None),
                 Site.rec_list_checked_at <= now - interval))))
-    if not diary_ids and not list_ids:
-        return CountsRefresh(0, 0, 0)
     with Fetcher(FetchSettings.from_config(config)) as fetcher:
+        lists = refresh_rec_lists(sessions, now, fetcher, list_ids) if list_ids else 0
+        with sessions() as session:
+            diary_ids = due_diaries(session, now, interval, site_ids=site_filter)
         observed = refresh_counts(sessions, diary_ids, now, fetcher,
                                   workers=config.POLL_WORKERS)
-        lists = refresh_rec_lists(sessions, now, fetcher, list_ids) if list_ids else 0
     return CountsRefresh(len(diary_ids), observed, lists)

@@ -15,7 +15,7 @@ from flask import (
 
 from app import clock
 from app.errors import DomainError, ValidationError
-from app.sources import extraction, scrape_health
+from app.sources import extraction, scrape_health, site_aging
 from app.sources import service as source_service
 from app.sources.opml import read_bounded
 from app.text import plural
@@ -39,8 +39,9 @@ def _config():
 
 
 def _page(status: int = 200, **extra):
+    sites = source_service.list_sites(get_db())
     return render_template(
-        "sources/index.html", sites=source_service.list_sites(get_db()),
+        "sources/index.html", sites=sites, aging=site_aging.aging_notes(get_db(), sites),
         platforms=PLATFORMS, feed_kinds=FEED_KINDS, health=source_service.feed_health,
         failures_to_flag=_config().POLL_FAILURES_TO_FLAG, form=request.form,
         scrape_alerts={a.site_id: a.messages(viewer_zone())

@@ -1,10 +1,13 @@
-"""Team (coordinator+): who did what this week, by kind and by day, and who is quiet."""
+"""Team (coordinator+): who did what this week, by kind and by day, and who is quiet; and
+the team's settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from app import clock
+from app.boost import our_diaries
 from app.digest import weeks
 from app.team import service as team_service
 from app.web.auth import role_required
@@ -31,4 +34,15 @@ def index():
         heat=team_service.heat_level, prev_week=span.previous(zone.key).label,
         next_week=span.next(zone.key).label if span.start < current.start else None,
         is_current=span.start == current.start, week_error=arg.error,
+        prefer_ours=our_diaries.prefer_ours(get_db()),
     ), 400 if arg.error else 200
+
+
+@bp.route("/settings", methods=["POST"])
+@role_required("coordinator")
+def settings():
+    on = request.form.get("prefer_ours") == "on"
+    our_diaries.set_prefer_ours(get_db(), current_user, on, clock.now())
+    flash("Our own diaries now come first in their group on Boost today." if on else
+          "Our own diaries are ranked like any other again.", "success")
+    return redirect(url_for(".index") + "#team-settings", code=303)

@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import clock
 from app.accounts import login_throttle
+from app.boost.board_cache import cache as board_cache
 from app.web import access_log, db, request_bounds, security
 from app.web.extensions import csrf, limiter, login_manager
 from app.web.http_errors import register_error_handlers
@@ -40,6 +41,7 @@ def create_app(config: Config | None = None,
     if session_factory is None:
         session_factory = make_session_factory(make_engine(config.DATABASE_URL))
     db.init_app(app, session_factory)
+    board_cache.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -86,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts import onboarding_views as onboarding
     from app.accounts import profile_views as profile
     from app.accounts import views as auth
+    from app.alerts import views as alert_settings
     from app.api import views as api
     from app.boost import feed_views as feeds
     from app.boost import live_views as board_live
@@ -101,7 +104,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main.bp, auth.bp, admin_users.bp, sources.bp, topics.bp, team.bp,
                       boost.bp, profile.bp, api.bp, feeds.bp, shifts.bp, digest.bp,
-                      onboarding.bp, rhythms.bp, board_live.bp, board_marks.bp):
+                      onboarding.bp, rhythms.bp, board_live.bp, board_marks.bp,
+                      alert_settings.bp):
         app.register_blueprint(blueprint)
 
 

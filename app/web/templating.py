@@ -22,6 +22,7 @@ NAV = [
     ("sources.index", "Sources", "admin"),
     ("topics.index", "Topic rules", "admin"),
     ("admin_users.index", "Users", "admin"),
+    ("alert_settings.index", "Alerts", "admin"),
 ]
 
 

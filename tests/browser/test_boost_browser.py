@@ -1,6 +1,7 @@
 """Boost today in a real browser: ranked list, in-place action logging, the diary chart,
 hostile feed text shown as text, and a blogger kept out of the admin pages."""
 
+from models import RecListEntry, RecListSnapshot, SiteAccount, username_key
 from tests import factories
 from tests.browser.conftest import browser_login, screenshot
 from tests.factories import T0, hours
@@ -30,6 +31,8 @@ def _seed(server):
         # Read once: a diary whose counts were never read has no known need yet.
         factories.make_metric(s, xss, at=NOW - hours(0.1))
         user = factories.make_user(s, display_name="Bea Blogger")
+        s.add(SiteAccount(user_id=user.id, site_id=dk.id, username="Bea_Writes",
+                          username_key=username_key("Bea_Writes")))
         s.commit()
         return user.email, rising.id, star.id, xss.id
 
@@ -74,7 +77,7 @@ def test_diary_page_chart_and_blogger_denied_sources(page, live_server):
     browser_login(page, live_server, email, factories.PASSWORD)
     page.goto(f"{live_server.url}/diaries/{rising}")
     assert page.locator("svg.chart polyline.line-rec").count() == 1
-    assert ("Watch: out of reach for now: needs ~3 more; 1 of you online"
+    assert ("Watch: out of reach for now: needs ~6 more; 1 of you online"
             in page.locator(".breakdown").inner_text())
     page.locator("details.why summary").click()
     assert "half-life 2 h" in page.locator("details.why").inner_text()
@@ -89,29 +92,37 @@ def test_diary_page_chart_and_blogger_denied_sources(page, live_server):
 
 
 def _seed_rec_list(server):
-    """Daily Kos with a 3-slot rec list read now: two off-topic diaries and ours at the
-    bottom (protect); one of ours a few recs short and gaining (act); one far off (watch).
-    Two teammates were at the board two minutes ago."""
+    """Daily Kos with a 3-slot rec list read now: two off-topic diaries and one we follow at
+    the bottom (protect); one we follow a few recs short and gaining (act), written by Bea
+    herself (ours); one far off (watch). Two teammates were at the board two minutes ago."""
     with server.session() as s:
         dk = factories.make_site(s, slug="dailykos", name="Daily Kos", rec_slots=3,
                                  base_url="https://www.dailykos.com", rec_list_checked_at=NOW)
 
-        def diary(title, recs, age_h, topic=3.0, listed=False, gained=0):
+        def diary(title, recs, age_h, topic=3.0, listed=False, gained=0, author=None):
             d = factories.make_diary(s, dk, title=title, published_at=NOW - hours(age_h),
-                                     topic_score=topic, on_rec_list=listed, recommends=recs)
+                                     topic_score=topic, on_rec_list=listed, recommends=recs,
+                                     **({"author": author} if author else {}))
             factories.make_metric(s, d, at=NOW - hours(age_h), recommends=recs - gained,
                                   comments=9)
             factories.make_metric(s, d, at=NOW, recommends=recs, comments=9)
             return d.id
 
-        diary("Baseball thread", 60, 2, topic=0.0, listed=True)
-        diary("Open thread", 40, 2, topic=0.0, listed=True)
+        listed = [diary("Baseball thread", 60, 2, topic=0.0, listed=True),
+                  diary("Open thread", 40, 2, topic=0.0, listed=True)]
         ids = {"protect": diary("Medicare for all: the vote count", 20, 2, listed=True),
-               "act": diary("Single payer hearing at noon", 8, 0.5, gained=8),
+               "act": diary("Single payer hearing at noon", 8, 0.5, gained=8,
+                            author="bea_writes"),
                "watch": diary("Why SiCKO still matters", 1, 1, gained=1)}
+        # The list as the site ranked it when read, kept as a snapshot.
+        s.add(RecListSnapshot(site_id=dk.id, taken_at=NOW, list_size=3, entries=[
+            RecListEntry(position=n, diary_id=i)
+            for n, i in enumerate([*listed, ids["protect"]], start=1)]))
         for _ in range(2):
             factories.make_user(s, last_seen_at=NOW - hours(2 / 60))
         user = factories.make_user(s, display_name="Bea Blogger")
+        s.add(SiteAccount(user_id=user.id, site_id=dk.id, username="Bea_Writes",
+                          username_key=username_key("Bea_Writes")))
         s.commit()
         return user.email, ids
 
@@ -126,6 +137,7 @@ def test_boost_today_groups_by_reach_and_a_logged_recommend_moves_the_row(page, 
     assert titles[-1] == "Watch: out of reach for now"
     act = page.locator(f"#diary-{ids['act']}.row-act")
     assert "Your turn: recommend it now." in act.inner_text()
+    assert "ours · Bea Blogger" in act.locator(".badge-ours").inner_text()
     assert "to reach the list — 3 of you online" in act.locator(".needs").inner_text()
     protect = page.locator(f"#diary-{ids['protect']}.row-protect").inner_text()
     assert "#3 of 3 on the rec list, drops off in about" in protect
@@ -141,14 +153,18 @@ def test_boost_today_groups_by_reach_and_a_logged_recommend_moves_the_row(page, 
     assert row.locator(".needs").inner_text() != before
     assert "Your turn" not in row.inner_text()
 
-    # The site's rec list as it ranks it, ours marked, the bar above our diaries off it.
+    # The site's rec list as it ranks it, the diaries we follow marked "followed" and the
+    # team's own "ours", the bar above the followed diaries off it.
     row.locator(".site-tag").click()
     page.wait_for_url("**/boost/sites/dailykos/rec-list")
     items = page.locator(".rec-list > li")
     texts = items.all_inner_texts()
     assert [t.split()[0] for t in texts[:3]] == ["#1", "#2", "#3"]
-    assert "Baseball thread" in texts[0] and "ours" not in texts[0]
-    assert "Medicare for all: the vote count" in texts[2] and "ours" in texts[2]
+    assert "Baseball thread" in texts[0] and "followed" not in texts[0]
+    assert "Medicare for all: the vote count" in texts[2] and "followed" in texts[2]
+    assert "ours" not in texts[2]  # followed, but no teammate wrote it
     assert texts[3].startswith("The bar: an aged score of 10.0")
     assert any("Why SiCKO still matters" in t for t in texts[4:])
+    [mine] = [t for t in texts[4:] if "Single payer hearing at noon" in t]
+    assert "followed" in mine and "ours · Bea Blogger" in mine
     screenshot(page, "boost-rec-list")

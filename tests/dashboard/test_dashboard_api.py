@@ -51,7 +51,7 @@ def test_boost_list_with_needs_and_filters(api, token, world):
     first = body["diaries"][0]
     assert first["site"] == {"slug": "dailykos", "name": "Daily Kos"}
     recs = next(n for n in first["needs"] if n["kind"] == "recommend")
-    assert recs["reason"] == "needs ~3 more; 1 of you online"
+    assert recs["reason"] == "needs ~6 more; 1 of you online"
     assert body["online"] == 1 and first["group"] is None and first["for_you"] is False
     only = api("GET", "/boost?site=mydd&need=crosspost", token).get_json()
     assert [d["id"] for d in only["diaries"]] == [world.star.id]

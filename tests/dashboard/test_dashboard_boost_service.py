@@ -19,10 +19,10 @@ def test_ranked_order_and_reasons(db_session, world):
     assert _order(page) == ["Single payer now", "Medicare for all, a primer",
                             "SiCKO screening tonight"]
     rising, fresh, star = page.rows
-    # Only the viewer is at the board: nobody can lift 3 recs, so recs are a watch note
+    # Only the viewer is at the board: nobody can lift 6 recs, so recs are a watch note
     # after what the viewer can do now.
     assert [n.kind for n in rising.needs] == ["comment", "recommend"]
-    assert rising.needs[1].reason == "needs ~3 more; 1 of you online"
+    assert rising.needs[1].reason == "needs ~6 more; 1 of you online"
     assert rising.needs[0].reason == "needs 3 more comments in the next 1 h to stay visible (has 2)"
     assert fresh.needs[1].reason == "needs ~11 more; 1 of you online"
     assert page.online == 1 and rising.group is None and not rising.for_you
@@ -43,17 +43,17 @@ def _online(db_session, n):
 
 
 def test_teammates_online_turn_a_reachable_diary_into_a_recommend_now_row(db_session, world):
-    _online(db_session, 2)
+    _online(db_session, 5)
     page = boost_list(db_session, world.blogger, NOW)
-    assert page.online == 3
+    assert page.online == 6
     rising = page.rows[0]
     assert rising.title == "Single payer now" and rising.group == "act" and rising.for_you
-    assert rising.needs[0].reason == ("needs about 3 more recs in the next 45 min to reach "
-                                      "the list — 3 of you online")
-    # Out of reach of three: a watch note, after the comments the viewer can give now.
+    assert rising.needs[0].reason == ("needs about 6 more recs in the next 15 min to reach "
+                                      "the list — 6 of you online")
+    # Out of reach of six: a watch note, after the comments the viewer can give now.
     fresh = next(r for r in page.rows if r.title == "Medicare for all, a primer")
     assert fresh.group is None and fresh.needs[0].kind == "comment"
-    assert fresh.needs[-1].reason == "needs ~11 more; 3 of you online"
+    assert fresh.needs[-1].reason == "needs ~11 more; 6 of you online"
 
 
 def test_away_teammates_and_spent_budgets_do_not_count(db_session, world):
@@ -67,12 +67,12 @@ def test_away_teammates_and_spent_budgets_do_not_count(db_session, world):
 
 
 def test_a_logged_recommend_moves_the_row_at_once(db_session, world):
-    helper, _ = _online(db_session, 2)
+    helper, *_ = _online(db_session, 5)
     # Logged after the diary's last poll: counted before the next poll reads it.
     factories.make_action(db_session, helper, world.rising, "recommend", at=NOW + hours(0.01))
     row = boost_row(db_session, world.blogger, NOW + hours(0.02), world.rising.id)
     assert row.group == "act"
-    assert row.needs[0].reason.startswith("needs about 2 more recs")
+    assert row.needs[0].reason.startswith("needs about 5 more recs")
 
 
 def test_a_step_aging_site_scores_by_the_table(db_session, world):

@@ -28,7 +28,7 @@ def test_atom_feed_lists_top_diaries_with_reasons(app, client, world, make_diary
     assert "[Daily Kos] <b>Bold & brash</b>" in titles  # text, escaped in the XML
     rising = feed.entries[0]
     assert rising.link == world.rising.url
-    assert "needs ~3 more; 1 of you online" in rising.summary
+    assert "needs ~6 more; 1 of you online" in rising.summary
     hostile = next(e for e in feed.entries if "brash" in e.title)
     assert all(not link.href.startswith("javascript") for link in hostile.links)
 

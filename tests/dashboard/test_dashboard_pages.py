@@ -28,7 +28,7 @@ def test_home_redirects_to_boost_today_with_ranked_rows(app, client, login, worl
     assert res.status_code == 200
     assert _titles(html) == ["Single payer now", "Medicare for all, a primer",
                              "SiCKO screening tonight"]
-    assert "needs ~3 more; 1 of you online" in html
+    assert "needs ~6 more; 1 of you online" in html
     assert "Baseball thread" not in html and "Old news" not in html
     tree = LexborHTMLParser(html)
     link = tree.css_first(f"#diary-{world.rising.id} .row-title a")

@@ -73,3 +73,25 @@ def test_profile_sets_the_hourly_budget(client, login, world, db_session):
     assert ok.status_code == 303
     db_session.refresh(world.blogger)
     assert world.blogger.recs_per_hour == 10
+
+
+def test_teammates_of_a_shift_about_to_start_are_known_as_arriving(world, db_session):
+    """The board counts on a shift starting within ARRIVE_HOURS to finish a push: its
+    teammates come out of team_state away, with the shift's start."""
+    from app import ranking
+    from app.boost.presence import team_state
+    from models import Shift, ShiftAssignment
+    from tests import factories
+
+    soon, later = (factories.make_user(db_session, display_name=name) for name in ("Soon", "Later"))
+    for user, starts_in in ((soon, 0.1), (later, ranking.ARRIVE_HOURS + 1)):
+        shift = Shift(starts_at=NOW + hours(starts_in), ends_at=NOW + hours(starts_in + 4))
+        db_session.add(shift)
+        db_session.flush()
+        db_session.add(ShiftAssignment(shift_id=shift.id, user_id=user.id))
+    db_session.flush()
+    team, _log = team_state(db_session, NOW, [world.rising.id])
+    by_id = {t.user_id: t for t in team}
+    assert not by_id[soon.id].online
+    assert by_id[soon.id].online_from == NOW + hours(0.1)
+    assert by_id[later.id].online_from is None

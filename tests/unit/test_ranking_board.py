@@ -62,7 +62,7 @@ def test_a_diary_within_reach_of_the_online_team_is_an_act_row_with_helpers():
     assert row.group == "act"
     assert len(row.helpers) == row.need
     assert row.need >= gap
-    assert f"needs about {row.need} more recs in the next 45 min to reach the list" in row.reason
+    assert f"needs about {row.need} more recs in the next 15 min to reach the list" in row.reason
     assert "5 of you online" in row.reason
     for uid in row.helpers:
         assert 10 in plan.assignments[uid]
@@ -275,4 +275,30 @@ def test_nobody_online_means_no_recommend_now_row(world, away, shift_ending):
                       team(away, online=False, until=until))
     assert plan.online == 0
     assert [r for r in plan.rows if r.group in ("act", "protect")] == []
+    assert plan.assignments == {}
+
+
+def arriving(ids, starts_in_min):
+    return [Teammate(i, 6, None, frozenset(), online=False,
+                     online_from=NOW + timedelta(minutes=starts_in_min)) for i in ids]
+
+
+def test_a_shift_about_to_start_finishes_a_push_that_those_online_begin():
+    ds, lists = listed_world()
+    near = diary(10, 8, age_min=30)
+    gap = score_of(ds[2]) - score_of(near)
+    assert 3 < gap < 5  # more than the two online can lift, less than with the next shift
+    plan = plan_board(ds + [near], SITES, NOW, lists, team(2) + arriving((7, 8, 9), 10))
+    row = plan.row(10)
+    assert row.group == "act"
+    assert set(row.helpers) == {1, 2}  # only those online now are asked
+    assert "the rest from the next shift in 10 min" in row.reason
+
+
+def test_a_shift_starting_later_does_not_make_a_diary_liftable_now():
+    ds, lists = listed_world()
+    near = diary(10, 8, age_min=30)
+    plan = plan_board(ds + [near], SITES, NOW, lists, team(2) + arriving((7, 8, 9), 120))
+    row = plan.row(10)
+    assert row.group == "watch" and row.helpers == ()
     assert plan.assignments == {}

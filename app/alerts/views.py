@@ -1,0 +1,50 @@
+"""Calls for help (admin): the team's chat webhook, kept in the database, shown masked."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.alerts import service as alert_service
+from app.errors import DomainError
+from app.web.auth import role_required
+from app.web.db import get_db
+from app.web.http_errors import refuse
+
+bp = Blueprint("alert_settings", __name__, url_prefix="/admin/alerts")
+
+
+def _render(status: int = 200):
+    page = render_template("admin/alerts.html",
+                           webhook=alert_service.webhook_status(get_db()),
+                           per_hour=current_app.config["ALERTS_PER_USER_PER_HOUR"],
+                           base_url=current_app.config["BASE_URL"])
+    # The form may have just carried the secret: keep the answer out of every cache.
+    return page, status, {"Cache-Control": "no-store"}
+
+
+@bp.route("/")
+@role_required("admin")
+def index():
+    return _render()
+
+
+@bp.route("/webhook", methods=["POST"])
+@role_required("admin")
+def set_webhook():
+    try:
+        alert_service.set_webhook_url(get_db(), current_user, request.form.get("url", ""),
+                                      clock.now())
+    except DomainError as err:
+        return _render(refuse(err))
+    flash("Chat webhook saved. Calls for help go to it from the next poll.", "success")
+    return redirect(url_for(".index"), code=303)
+
+
+@bp.route("/webhook/remove", methods=["POST"])
+@role_required("admin")
+def remove_webhook():
+    alert_service.clear_webhook_url(get_db(), current_user)
+    flash("Chat webhook removed: calls for help go by email only.", "success")
+    return redirect(url_for(".index"), code=303)
