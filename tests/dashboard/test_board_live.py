@@ -13,9 +13,10 @@ def _pin(app, when=NOW):
 
 
 def test_the_poll_is_304_until_a_new_diary_arrives_then_returns_it(
-        app, client, login, world, make_diary, make_metric):
+        app, client, login, world, make_diary, make_metric, db_session):
     _pin(app)
     login(world.blogger)
+    db_session.commit()  # the world as the poll committed it (a page view commits too)
     first = client.get("/boost/live")
     assert first.status_code == 200 and first.headers["ETag"]
     # Rows come with their group headings, each keyed by its element id.
