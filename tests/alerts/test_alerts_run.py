@@ -47,7 +47,7 @@ def test_one_email_per_opted_in_teammate_and_one_chat_post_per_push(
         assert inbox.to(user.email) == []
     mail = inbox.to(team.opted_in[0].email)[0]
     text = mail.get_body(("plain",)).get_content()
-    need = re.search(r"needs ~(\d+) more recs in the next 45 min to reach the rec list", text)
+    need = re.search(r"needs ~(\d+) more recs in the next 15 min to reach the rec list", text)
     assert need and int(need.group(1)) > 2
     assert "\u2014 2 of you are online; it needs you." in text
     link = f"{BASE_URL}/boost/?site=dailykos#diary-{team.diary.id}"

@@ -85,17 +85,17 @@ def test_the_plan_is_made_once_while_nothing_changes(db_session, world, cache):
 
 
 def test_a_teammates_logged_recommend_moves_the_row_at_once(db_session, world, cache):
-    helper, _ = _online(db_session, 2)
+    helper, *_ = _online(db_session, 5)
     db_session.commit()
     before = boost_list(db_session, world.blogger, NOW)
     rising = next(r for r in before.rows if r.diary_id == world.rising.id)
-    assert rising.needs[0].reason.startswith("needs about 3 more recs")
+    assert rising.needs[0].reason.startswith("needs about 6 more recs")
     log_action(db_session, user=helper, diary_id=world.rising.id, kind="recommend",
                now=NOW + hours(0.01))
     db_session.commit()
     after = boost_list(db_session, world.blogger, NOW + hours(0.02))
     rising = next(r for r in after.rows if r.diary_id == world.rising.id)
-    assert rising.needs[0].reason.startswith("needs about 2 more recs")
+    assert rising.needs[0].reason.startswith("needs about 5 more recs")
     assert rising.team_actions == 1
     assert _view(after) == _view(_uncached(db_session, world.blogger, NOW + hours(0.02)))
     row = boost_row(db_session, helper, NOW + hours(0.02), world.rising.id)
@@ -143,7 +143,7 @@ def test_a_changed_rec_list_changes_the_board(db_session, world, cache):
     db_session.commit()
     before = boost_list(db_session, world.blogger, NOW)
     version = board_version.current(db_session)
-    store.set_rec_list(db_session, world.dk.id, [world.rising.url])
+    store.set_rec_list(db_session, world.dk.id, [world.rising.url], now=NOW)
     db_session.commit()
     assert board_version.current(db_session) != version
     after = boost_list(db_session, world.blogger, NOW)
@@ -200,7 +200,7 @@ def test_a_stale_plan_is_never_served_by_another_worker_after_a_bump(db_session,
     two.configure(REDIS_URL, SECRET)
     saved = board_cache.cache
     try:
-        helper, _ = _online(db_session, 2)
+        helper, *_ = _online(db_session, 5)
         db_session.commit()
         board_cache.cache = one
         boost_list(db_session, world.blogger, NOW)
@@ -216,7 +216,7 @@ def test_a_stale_plan_is_never_served_by_another_worker_after_a_bump(db_session,
             board_cache.cache = worker
             row = next(r for r in boost_list(db_session, world.blogger, later).rows
                        if r.diary_id == world.rising.id)
-            assert row.needs[0].reason.startswith("needs about 2 more recs")
+            assert row.needs[0].reason.startswith("needs about 5 more recs")
         # Made again once between the two workers.
         assert two.computed + one.computed == 2 * made
     finally:

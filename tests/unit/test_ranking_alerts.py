@@ -143,7 +143,7 @@ def test_an_opted_out_teammate_is_never_chosen():
 
 def test_the_alert_speaks_in_recs_and_minutes():
     assert alert_text("Single payer now", "Daily Kos", 6, 2) == (
-        "\u201cSingle payer now\u201d on Daily Kos needs ~6 more recs in the next 45 min to "
+        "\u201cSingle payer now\u201d on Daily Kos needs ~6 more recs in the next 15 min to "
         "reach the rec list \u2014 2 of you are online; it needs you.")
     assert "~1 more rec in" in alert_text("T", "MyDD", 1, 1)
     assert "1 of you is online" in alert_text("T", "MyDD", 1, 1)
