@@ -28,7 +28,7 @@ def poll(sessions, feed, network, fetcher):
 def stored(session, site):
     session.expire_all()
     return session.scalars(select(Diary).where(Diary.site_id == site.id)
-                           .order_by(Diary.published_at)).all()
+                           .order_by(Diary.published_at, Diary.id)).all()
 
 
 def logs(session, feed):
