@@ -96,8 +96,11 @@ def address_problem(ip: IPAddress) -> str | None:
         problem = _v4_problem(inner)
         if problem:
             return f"{label} {problem} ({inner})"
-    if ip.ipv4_mapped is not None:
-        return None  # a mapped public IPv4 address is just that address
+    if ip.ipv4_mapped is not None or ip.sixtofour is not None:
+        # A mapped public IPv4 address is just that address, and a 6to4 address is routed
+        # to the public IPv4 address it wraps. (Judged here, not by ``is_private``: Python
+        # releases with the CVE-2024-4032 fix call all of 2002::/16 private, older ones not.)
+        return None
     if ip.is_unspecified:
         return "an unspecified address"
     if ip.is_loopback:
