@@ -167,4 +167,9 @@ def test_boost_today_groups_by_reach_and_a_logged_recommend_moves_the_row(page, 
     assert any("Why SiCKO still matters" in t for t in texts[4:])
     [mine] = [t for t in texts[4:] if "Single payer hearing at noon" in t]
     assert "followed" in mine and "ours · Bea Blogger" in mine
+    # Both badges can be read: their text does not melt into their background.
+    for badge in (".badge-followed", ".badge-ours"):
+        color, background = page.locator(badge).first.evaluate(
+            "e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+        assert color != background and background != "rgba(0, 0, 0, 0)", (badge, color)
     screenshot(page, "boost-rec-list")
