@@ -10,10 +10,16 @@ budgets, a teammate going away), so an entry is also remade after ``MAX_AGE``.
 
 Entries live in each process (the last few, unpickled once) and, with REDIS_URL, in Redis
 as well, so the web workers compute each version once between them: one computes under a
-short Redis lock, the others wait for its result. Redis entries are signed with the app's
-secret (they are unpickled). An entry is never served for a version other than its own:
-after a bump the next request computes again. A transaction that wrote board data and has
-not committed computes its plan without sharing it.
+short Redis lock. Redis entries are signed with the app's secret (they are unpickled).
+
+While one request computes a new version, the others do not queue behind it: each is
+answered from the last value computed for the same key (at most ``MAX_AGE`` old), as a
+cache serves a stale page while it revalidates. That value is never stored under the new
+version, the request is told (``served_stale``) so its answer carries no validator that
+would pin the old state (the live poll's ETag), and once the new value is in, every
+request gets it. With no earlier value, or in a request that wrote board data itself,
+nothing stale is served: the request waits or computes. A transaction that wrote board
+data and has not committed computes its plan without sharing it.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from models import board_version
@@ -37,18 +44,27 @@ from models import board_version
 log = logging.getLogger(__name__)
 
 MAX_AGE = timedelta(seconds=60)
+# How much older than MAX_AGE a value may be to answer while its successor is computed
+# (so the minute's remake does not make every request wait either).
+STALE_GRACE = timedelta(seconds=30)
 LOCAL_ENTRIES = 8
 LOCK_SECONDS = 30  # longer than any plan takes; a crashed holder's lock expires
 WAIT_STEP = 0.02
+_STALE = "diaryboost.board_stale"
+_KEEP_SECONDS = int((MAX_AGE + STALE_GRACE).total_seconds()) + LOCK_SECONDS
 
 
 @dataclass(frozen=True)
 class _Entry:
     computed_at: datetime
     value: Any
+    version: str = ""
 
     def fresh(self, now: datetime) -> bool:
         return self.computed_at <= now < self.computed_at + MAX_AGE
+
+    def usable_stale(self, now: datetime) -> bool:
+        return self.computed_at <= now < self.computed_at + MAX_AGE + STALE_GRACE
 
 
 class _RedisStore:
@@ -56,9 +72,10 @@ class _RedisStore:
 
     PREFIX = "diaryboost:board:"
 
-    def __init__(self, url: str, secret: str):
+    def __init__(self, url: str, secret: str, prefix: str = PREFIX):
         import redis
 
+        self.PREFIX = prefix
         self._redis = redis.Redis.from_url(url)
         self._key = hashlib.sha256(b"board-cache:" + secret.encode()).digest()
 
@@ -75,8 +92,18 @@ class _RedisStore:
     def put(self, key: str, entry: _Entry) -> None:
         data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
         mac = hmac.new(self._key, data, hashlib.sha256).digest()
-        self._redis.set(self.PREFIX + key, mac + data,
-                        ex=int(MAX_AGE.total_seconds()) + LOCK_SECONDS)
+        self._redis.set(self.PREFIX + key, mac + data, ex=_KEEP_SECONDS)
+
+    def put_latest(self, key: str, full: str) -> None:
+        """Remember ``full`` as the newest computed entry of ``key`` (any version)."""
+        self._redis.set(self.PREFIX + "latest:" + key, full.encode(), ex=_KEEP_SECONDS)
+
+    def latest(self, key: str) -> _Entry | None:
+        full = self._redis.get(self.PREFIX + "latest:" + key)
+        return self.get(full.decode()) if full else None
+
+    def locked(self, key: str) -> bool:
+        return bool(self._redis.exists(self.PREFIX + "lock:" + key))
 
     def lock(self, key: str) -> bool:
         return bool(self._redis.set(self.PREFIX + "lock:" + key, b"1", nx=True,
@@ -91,14 +118,18 @@ class BoardCache:
 
     def __init__(self) -> None:
         self._local: OrderedDict[str, _Entry] = OrderedDict()
+        self._latest: dict[str, _Entry] = {}  # by key: the newest entry of any version
         self._guard = threading.Lock()
         self._locks = [threading.Lock() for _ in range(16)]
         self._shared: _RedisStore | None = None
         self.computed = 0  # how many values this process computed (bench and tests)
+        self.stale_served = 0  # answers given from an older version while one computed
 
-    def configure(self, redis_url: str | None, secret: str) -> None:
-        """Share entries through Redis (``redis_url``), or keep them in this process."""
-        self._shared = _RedisStore(redis_url, secret) if redis_url else None
+    def configure(self, redis_url: str | None, secret: str,
+                  prefix: str = _RedisStore.PREFIX) -> None:
+        """Share entries through Redis (``redis_url``, keys under ``prefix``), or keep them
+        in this process."""
+        self._shared = _RedisStore(redis_url, secret, prefix) if redis_url else None
         self.clear()
 
     def init_app(self, app) -> None:
@@ -108,37 +139,61 @@ class BoardCache:
     def clear(self) -> None:
         with self._guard:
             self._local.clear()
+            self._latest.clear()
 
     def get(self, session: Session, key: tuple, now: datetime, compute: Callable[[], Any]):
         """``compute()``'s value for ``key`` at the board's current version, computed at
-        most once per version (and per ``MAX_AGE``) across the processes sharing Redis."""
+        most once per version (and per ``MAX_AGE``) across the processes sharing Redis.
+        While another request computes it, the last value for ``key`` is served instead
+        (``served_stale`` then says so for this session's transaction)."""
         version = board_version.current(session)
         if version is None or board_version.pending(session):
             return self._compute(compute)
-        full = f"{version}:{key!r}"
+        name = repr(key)
+        full = f"{version}:{name}"
         entry = self._local_get(full, now)
         if entry is not None:
             return entry.value
-        with self._locks[hash(full) % len(self._locks)]:
+        lock = self._locks[hash(full) % len(self._locks)]
+        if not lock.acquire(blocking=False):
+            # Another thread of this process computes it.
+            stale = self._stale(name, now)
+            if stale is not None:
+                return self._serve_stale(session, stale)
+            lock.acquire()
+        try:
             entry = self._local_get(full, now) or self._shared_get(full, now)
             if entry is None:
-                entry = self._make(full, now, compute)
-            self._local_put(full, entry)
+                entry = self._make(full, name, version, now, compute)
+                if entry.version != version:
+                    return self._serve_stale(session, entry)
+            self._local_put(full, name, entry)
             return entry.value
+        finally:
+            lock.release()
 
     def _compute(self, compute):
         self.computed += 1
         return compute()
 
-    def _make(self, full: str, now: datetime, compute) -> _Entry:
+    def _serve_stale(self, session: Session, entry: _Entry):
+        self.stale_served += 1
+        session.info[_STALE] = True
+        return entry.value
+
+    def _make(self, full: str, name: str, version: str, now: datetime, compute) -> _Entry:
         shared = self._shared
         if shared is None:
-            return _Entry(now, self._compute(compute))
+            return _Entry(now, self._compute(compute), version)
         deadline = time.monotonic() + LOCK_SECONDS
         while not shared.lock(full):
-            # Another worker computes this version: wait for its result.
+            # Another worker computes this version: answer from the last one meanwhile,
+            # or, with none, wait for its result.
+            stale = self._stale(name, now)
+            if stale is not None:
+                return stale
             if time.monotonic() > deadline:
-                return _Entry(now, self._compute(compute))
+                return _Entry(now, self._compute(compute), version)
             time.sleep(WAIT_STEP)
             entry = self._shared_get(full, now)
             if entry is not None:
@@ -146,11 +201,23 @@ class BoardCache:
         try:
             entry = self._shared_get(full, now)  # made while we took the lock
             if entry is None:
-                entry = _Entry(now, self._compute(compute))
+                entry = _Entry(now, self._compute(compute), version)
                 shared.put(full, entry)
+                shared.put_latest(name, full)
             return entry
         finally:
             shared.unlock(full)
+
+    def _stale(self, name: str, now: datetime) -> _Entry | None:
+        """The newest value computed for ``name`` under any version, if not too old."""
+        with self._guard:
+            entry = self._latest.get(name)
+        if (entry is None or not entry.usable_stale(now)) and self._shared is not None:
+            entry = self._shared.latest(name)
+            if entry is not None and entry.usable_stale(now):
+                with self._guard:
+                    self._latest[name] = entry
+        return entry if entry is not None and entry.usable_stale(now) else None
 
     def _shared_get(self, full: str, now: datetime) -> _Entry | None:
         if self._shared is None:
@@ -169,12 +236,26 @@ class BoardCache:
             self._local.move_to_end(full)
             return entry
 
-    def _local_put(self, full: str, entry: _Entry) -> None:
+    def _local_put(self, full: str, name: str, entry: _Entry) -> None:
         with self._guard:
             self._local[full] = entry
             self._local.move_to_end(full)
             while len(self._local) > LOCAL_ENTRIES:
                 self._local.popitem(last=False)
+            latest = self._latest.get(name)
+            if latest is None or latest.computed_at <= entry.computed_at:
+                self._latest[name] = entry
+
+
+def served_stale(session: Session) -> bool:
+    """True when this transaction was answered from a value of an earlier board version
+    (another request was computing the current one)."""
+    return bool(session.info.get(_STALE))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stale(session: Session, transaction) -> None:
+    session.info.pop(_STALE, None)
 
 
 cache = BoardCache()

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock
+from app.boost import board_cache
 from app.boost import live as board_live
 from app.boost import marks as board_marks
 from app.boost import views as boost_views
@@ -69,6 +70,9 @@ def live():
         empty=status.empty_reason if not page.rows else None,
         problems=list(status.problems),
         sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])
-    body.headers["ETag"] = f'"{etag}"'
+    if not board_cache.served_stale(get_db()):
+        # An answer from the plan before the one being computed must not be confirmed by
+        # "304" later: without a validator the next poll fetches the new plan.
+        body.headers["ETag"] = f'"{etag}"'
     body.headers["Cache-Control"] = "no-cache, private"
     return body

@@ -294,7 +294,9 @@ Entry = tuple[ranking.RankedDiary, str | None, bool]  # (diary's needs, group, f
 
 
 def _rows(live: _Live, entries: Iterable[Entry], user: User,
-          shift: ShiftNow | None) -> list[BoostRow]:
+          shift: ShiftNow | None, options: bool = True) -> list[BoostRow]:
+    """Rows for ``entries`` as ``user`` sees them; ``options=False`` leaves out the
+    cross-post choices (the shared board adds them per viewer)."""
     diaries = {d.id: d for d in live.diaries}
     per_diary: dict[int, list] = defaultdict(list)
     for a in live.actions:
@@ -323,7 +325,8 @@ def _rows(live: _Live, entries: Iterable[Entry], user: User,
             needs=needs, priority=r.priority, team_actions=len(acts),
             teammates=len({a.user_id for a in acts}), mine=frozenset(a.kind for a in mine),
             crosspost_options=tuple(SiteOption(s.id, s.slug, s.name) for s in enabled
-                                    if s.id != site.id and s.id not in my_targets),
+                                    if s.id != site.id and s.id not in my_targets)
+            if options else (),
             on_shift=shift is not None and (site_ok, focus_ok) == (0, 0),
             group=group, for_you=for_you, ours=live.owners.get(d.id)))
     return rows
@@ -404,8 +407,7 @@ def _board(session: Session, now: datetime, site_id: int | None, viewer: User | 
     for a in live.actions:
         acts[a.diary_id].append((a.user_id, a.kind, a.target_site_id))
     # Cross-post choices are the viewer's (sites they have not logged): added per view.
-    rows = [dataclasses.replace(row, crosspost_options=())
-            for row in _rows(live, [*entries, *paused], _NOBODY, None)]
+    rows = _rows(live, [*entries, *paused], _NOBODY, None, options=False)
     return _Board(
         entries=tuple((r, g) for r, g, _ in entries), paused=tuple(r for r, _, _ in paused),
         for_user={u: frozenset(ids) for u, ids in for_user.items()},

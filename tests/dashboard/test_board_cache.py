@@ -9,6 +9,8 @@ on both database backends. Each test commits (the fixture's savepoints), as requ
 from __future__ import annotations
 
 import re
+import threading
+import uuid
 
 import pytest
 from sqlalchemy import text, update
@@ -300,3 +302,111 @@ def test_a_row_drawn_before_is_drawn_anew_when_it_changes(app, client, login, db
     assert done.status_code == 303
     assert "commented" in _row_html(client.get("/boost/").get_data(as_text=True),
                                     world.rising.id).lower()
+
+
+def _hold_lock(worker: BoardCache, session, key: tuple) -> str:
+    """Take the Redis lock another worker would hold while it computes ``key`` at the
+    current version; returns the lock's name."""
+    full = f"{board_version.current(session)}:{key!r}"
+    assert worker._shared.lock(full)
+    session.rollback()  # the version was read in this transaction: read it anew later
+    return full
+
+
+def _own_namespace() -> str:
+    """Keys of this test only: other test workers share the Redis database."""
+    return f"test:{uuid.uuid4().hex}:"
+
+
+def test_while_one_worker_computes_the_others_answer_from_the_last_plan(db_session, world):
+    """No request queues behind a computation: it is answered from the previous plan,
+    told so (``served_stale``), and the new plan is served as soon as it exists."""
+    _redis_or_skip()
+    one, two = BoardCache(), BoardCache()
+    namespace = _own_namespace()
+    one.configure(REDIS_URL, SECRET, namespace)
+    two.configure(REDIS_URL, SECRET, namespace)
+    saved = board_cache.cache
+    try:
+        helper, _ = _online(db_session, 2)
+        world.blogger.last_seen_at = NOW - hours(0.1)  # the shared plan, not a viewer's own
+        db_session.commit()
+        board_cache.cache = one
+        boost_list(db_session, world.blogger, NOW)
+        assert not board_cache.served_stale(db_session)
+        db_session.commit()
+        log_action(db_session, user=helper, diary_id=world.rising.id, kind="recommend",
+                   now=NOW + hours(0.01))
+        db_session.commit()
+        later = NOW + hours(0.02)
+        lock = _hold_lock(one, db_session, ("board", None, None))  # "one" is computing
+        board_cache.cache = two
+        row = next(r for r in boost_list(db_session, world.blogger, later).rows
+                   if r.diary_id == world.rising.id)
+        assert _rec_need(row).startswith("needs ~6 more"), row.needs  # the last plan
+        assert board_cache.served_stale(db_session)
+        assert two.stale_served == 1
+        db_session.commit()
+        assert not board_cache.served_stale(db_session)  # per transaction
+        one._shared.unlock(lock)
+        row = next(r for r in boost_list(db_session, world.blogger, later).rows
+                   if r.diary_id == world.rising.id)
+        assert _rec_need(row).startswith("needs ~5 more"), row.needs
+        assert not board_cache.served_stale(db_session)
+    finally:
+        board_cache.cache = saved
+
+
+def test_with_no_earlier_plan_a_request_waits_rather_than_guessing(db_session, world):
+    _redis_or_skip()
+    worker = BoardCache()
+    worker.configure(REDIS_URL, SECRET, _own_namespace())
+    saved, board_cache.cache = board_cache.cache, worker
+    try:
+        db_session.commit()
+        lock = _hold_lock(worker, db_session, ("board", None, None))
+        threading.Timer(0.3, worker._shared.unlock, args=(lock,)).start()
+        page = boost_list(db_session, world.blogger, NOW)  # computes once the lock is free
+        assert not board_cache.served_stale(db_session)
+        assert [r.diary_id for r in page.rows] == [
+            r.diary_id for r in _uncached(db_session, world.blogger, NOW).rows]
+    finally:
+        board_cache.cache = saved
+
+
+def test_a_live_poll_answered_from_the_last_plan_carries_no_etag(app, client, login,
+                                                                 db_session, world):
+    """An ETag on a stale answer would let the next poll be told "304" about a board it
+    has not seen; without one the poll after the computation fetches the new rows."""
+    _redis_or_skip()
+    from app import clock
+
+    saved = board_cache.cache
+    worker = BoardCache()
+    worker.configure(REDIS_URL, SECRET, _own_namespace())
+    board_cache.cache = worker
+    try:
+        with app.app_context():
+            clock.pin(NOW)
+        helper, _ = _online(db_session, 2)
+        world.blogger.last_seen_at = NOW - hours(0.1)
+        db_session.commit()
+        login(world.blogger)
+        client.get("/boost/live")  # notes the teammate's presence (a write of its own)
+        first = client.get("/boost/live")
+        assert first.status_code == 200 and first.headers.get("ETag")
+        log_action(db_session, user=helper, diary_id=world.rising.id, kind="recommend", now=NOW)
+        db_session.commit()
+        lock = _hold_lock(worker, db_session, ("board", None, None))
+        worker.clear()  # as another worker would be: nothing of the new version here
+        stale = client.get("/boost/live", headers={"If-None-Match": first.headers["ETag"]})
+        assert stale.status_code == 200 and "ETag" not in stale.headers
+        rows = {r.get("id"): r["html"] for r in stale.get_json()["rows"]}
+        assert "no teammate yet" in rows[world.rising.id], rows[world.rising.id]
+        worker._shared.unlock(lock)
+        fresh = client.get("/boost/live")
+        assert fresh.status_code == 200 and fresh.headers.get("ETag")
+        rows = {r.get("id"): r["html"] for r in fresh.get_json()["rows"]}
+        assert "1 teammate acted" in rows[world.rising.id]
+    finally:
+        board_cache.cache = saved
