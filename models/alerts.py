@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, diary_fk, intpk, user_fk
 
 ALERT_CHANNELS = ("email", "webhook")
 
@@ -27,9 +27,8 @@ class AlertPush(Base):
               sqlite_where="ended_at IS NULL", postgresql_where="ended_at IS NULL"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"),
-                                          index=True)
+    id: Mapped[intpk]
+    diary_id: Mapped[diary_fk] = mapped_column(index=True)
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 
@@ -49,9 +48,9 @@ class AlertDelivery(Base):
         Index("ix_alert_deliveries_user_claimed", "user_id", "claimed_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     push_id: Mapped[int] = mapped_column(ForeignKey("alert_pushes.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[user_fk | None]
     channel: Mapped[str] = mapped_column(String(10))
     claimed_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

@@ -1,11 +1,13 @@
-"""Declarative base, naming convention and the UTC datetime column type."""
+"""Declarative base, naming convention, the UTC datetime column type, and the column types
+the areas share (the primary key, a row's time of creation, the references to a parent)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy import DateTime, Float, ForeignKey, MetaData, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 # Stable constraint names so Alembic migrations can drop/alter them on both databases.
 NAMING_CONVENTION = {
@@ -49,4 +51,22 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime}
+    # float is Float (SQLAlchemy 2.1 would make it Double): the columns the migrations made.
+    type_annotation_map = {datetime: UTCDateTime, float: Float}
+
+
+# Column types for ``Mapped[...]`` (SQLAlchemy's Annotated pattern): each says once what a
+# primary key, a "when" that defaults to now, or a reference to a parent row is. Extra
+# arguments go on the right as usual (``Mapped[site_fk] = mapped_column(index=True)``),
+# ``Mapped[site_fk | None]`` makes the reference optional.
+intpk = Annotated[int, mapped_column(primary_key=True)]
+stamped_now = Annotated[datetime, mapped_column(default=utcnow)]
+
+# A row that belongs to a site, a teammate or a diary goes when its parent goes.
+site_fk = Annotated[int, mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))]
+user_fk = Annotated[int, mapped_column(ForeignKey("users.id", ondelete="CASCADE"))]
+diary_fk = Annotated[int, mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))]
+# A teammate named as the author of a change (who made a shift, who changed a setting):
+# the row stays, without the name, when the teammate is deleted.
+user_set_null_fk = Annotated[int | None,
+                             mapped_column(ForeignKey("users.id", ondelete="SET NULL"))]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base
+from models.base import Base, diary_fk, user_fk
 
 MARK_KINDS = ("dismiss", "snooze")
 
@@ -22,10 +22,8 @@ class BoardMark(Base):
     )
 
     # One mark per teammate and diary: a new choice replaces the old one.
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"),
-                                          primary_key=True)
+    user_id: Mapped[user_fk] = mapped_column(primary_key=True)
+    diary_id: Mapped[diary_fk] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))
     until: Mapped[datetime | None]  # a snooze's end; None for a dismiss
     created_at: Mapped[datetime]

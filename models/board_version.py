@@ -21,7 +21,7 @@ from sqlalchemy import String, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base
+from models.base import Base, intpk
 
 WATCHED = frozenset({"diaries", "diary_metrics", "actions", "sites", "users", "shifts",
                      "shift_assignments", "page_reads", "rec_list_snapshots",
@@ -36,7 +36,7 @@ _READ = "diaryboost.board_version"
 class BoardState(Base):
     __tablename__ = "board_state"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     version: Mapped[str] = mapped_column(String(32))
 
 
