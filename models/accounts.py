@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, intpk, site_fk, stamped_now, user_fk
+from models.base import Base
+from models.columns import intpk, site_fk, stamped_now, user_fk
 
 
 def username_key(name: str | None) -> str:

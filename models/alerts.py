@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, diary_fk, intpk, user_fk
+from models.base import Base
+from models.columns import diary_fk, intpk, one_of, user_fk
 
 ALERT_CHANNELS = ("email", "webhook")
 
@@ -43,7 +44,7 @@ class AlertDelivery(Base):
         # NULLs are distinct in a unique key: the webhook's one row per push needs its own.
         Index("uq_alert_deliveries_push_webhook", "push_id", "channel", unique=True,
               sqlite_where="user_id IS NULL", postgresql_where="user_id IS NULL"),
-        CheckConstraint(f"channel IN {ALERT_CHANNELS!r}", name="channel"),
+        one_of("channel", ALERT_CHANNELS),
         CheckConstraint("(channel = 'webhook') = (user_id IS NULL)", name="recipient"),
         Index("ix_alert_deliveries_user_claimed", "user_id", "claimed_at"),
     )

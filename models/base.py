@@ -1,13 +1,12 @@
-"""Declarative base, naming convention, the UTC datetime column type, and the column types
-the areas share (the primary key, a row's time of creation, the references to a parent)."""
+"""Declarative base, naming convention and the UTC datetime column type. The column types
+and checks the areas share are in models.columns."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
 
-from sqlalchemy import DateTime, Float, ForeignKey, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy import DateTime, Float, MetaData, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations can drop/alter them on both databases.
 NAMING_CONVENTION = {
@@ -53,20 +52,3 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     # float is Float (SQLAlchemy 2.1 would make it Double): the columns the migrations made.
     type_annotation_map = {datetime: UTCDateTime, float: Float}
-
-
-# Column types for ``Mapped[...]`` (SQLAlchemy's Annotated pattern): each says once what a
-# primary key, a "when" that defaults to now, or a reference to a parent row is. Extra
-# arguments go on the right as usual (``Mapped[site_fk] = mapped_column(index=True)``),
-# ``Mapped[site_fk | None]`` makes the reference optional.
-intpk = Annotated[int, mapped_column(primary_key=True)]
-stamped_now = Annotated[datetime, mapped_column(default=utcnow)]
-
-# A row that belongs to a site, a teammate or a diary goes when its parent goes.
-site_fk = Annotated[int, mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))]
-user_fk = Annotated[int, mapped_column(ForeignKey("users.id", ondelete="CASCADE"))]
-diary_fk = Annotated[int, mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))]
-# A teammate named as the author of a change (who made a shift, who changed a setting):
-# the row stays, without the name, when the teammate is deleted.
-user_set_null_fk = Annotated[int | None,
-                             mapped_column(ForeignKey("users.id", ondelete="SET NULL"))]

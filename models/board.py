@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, diary_fk, user_fk
+from models.base import Base
+from models.columns import diary_fk, one_of, user_fk
 
 MARK_KINDS = ("dismiss", "snooze")
 
@@ -16,7 +17,7 @@ MARK_KINDS = ("dismiss", "snooze")
 class BoardMark(Base):
     __tablename__ = "board_marks"
     __table_args__ = (
-        CheckConstraint(f"kind IN {MARK_KINDS!r}", name="kind"),
+        one_of("kind", MARK_KINDS),
         # A snooze without an end would be a dismiss that says it is not one.
         CheckConstraint("kind = 'dismiss' OR until IS NOT NULL", name="snooze_has_until"),
     )

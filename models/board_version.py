@@ -21,7 +21,8 @@ from sqlalchemy import String, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, intpk
+from models.base import Base
+from models.columns import intpk
 
 WATCHED = frozenset({"diaries", "diary_metrics", "actions", "sites", "users", "shifts",
                      "shift_assignments", "page_reads", "rec_list_snapshots",

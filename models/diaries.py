@@ -13,11 +13,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, diary_fk, intpk, site_fk, stamped_now
+from models.base import Base
+from models.columns import defaults_to, diary_fk, intpk, one_of, site_fk, stamped_now
 
 RULE_FIELDS = ("any", "title", "tags", "body")
 
@@ -93,7 +93,7 @@ class TopicRule(Base):
     __tablename__ = "topic_rules"
     __table_args__ = (
         UniqueConstraint("phrase", "field"),
-        CheckConstraint(f"field IN {RULE_FIELDS!r}", name="field"),
+        one_of("field", RULE_FIELDS),
         CheckConstraint("length(phrase) > 0", name="phrase_nonempty"),
     )
 
@@ -102,7 +102,7 @@ class TopicRule(Base):
     weight: Mapped[float] = mapped_column(default=1.0)
     field: Mapped[str] = mapped_column(String(10), default="any")
     # An ambiguous phrase ("Moore"): it scores only where an unambiguous rule matched too.
-    needs_context: Mapped[bool] = mapped_column(default=False, server_default=false())
+    needs_context: Mapped[bool] = defaults_to(False)
     enabled: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[stamped_now]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, intpk, stamped_now, user_fk
+from models.base import Base
+from models.columns import intpk, not_negative, one_of, stamped_now, user_fk
 
 DELIVERY_STATUSES = ("pending", "sending", "sent", "failed", "skipped")
 
@@ -28,8 +29,8 @@ class DigestDelivery(Base):
     __tablename__ = "digest_deliveries"
     __table_args__ = (
         UniqueConstraint("week", "user_id"),
-        CheckConstraint(f"status IN {DELIVERY_STATUSES!r}", name="status"),
-        CheckConstraint("attempts >= 0", name="attempts_nonneg"),
+        one_of("status", DELIVERY_STATUSES),
+        not_negative("attempts"),
     )
 
     id: Mapped[intpk]

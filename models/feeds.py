@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, diary_fk, user_fk
+from models.base import Base
+from models.columns import diary_fk, user_fk
 
 
 class FeedEntryState(Base):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, diary_fk, intpk, site_fk
+from models.base import Base
+from models.columns import at_least_one, diary_fk, intpk, not_negative, site_fk
 
 SNAPSHOTS_KEPT_DAYS = 14
 
@@ -25,7 +26,7 @@ class RecListSnapshot(Base):
     __tablename__ = "rec_list_snapshots"
     __table_args__ = (
         Index("ix_rec_list_snapshots_site_taken", "site_id", "taken_at"),
-        CheckConstraint("list_size >= 0", name="list_size_nonneg"),
+        not_negative("list_size"),
     )
 
     id: Mapped[intpk]
@@ -45,7 +46,7 @@ class RecListEntry(Base):
     __tablename__ = "rec_list_entries"
     __table_args__ = (
         UniqueConstraint("snapshot_id", "position"),
-        CheckConstraint("position >= 1", name="position_positive"),
+        at_least_one("position"),
     )
 
     id: Mapped[intpk]

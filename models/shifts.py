@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, intpk, site_fk, stamped_now, user_fk, user_set_null_fk, utcnow
+from models.base import Base, utcnow
+from models.columns import at_least_one, by_user_fk, intpk, one_of, site_fk, stamped_now, user_fk
 
 FOCUSES = ("any", "recommend", "comment", "crosspost")
 
@@ -23,8 +17,8 @@ class Shift(Base):
     __tablename__ = "shifts"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint("places >= 1", name="places_positive"),
-        CheckConstraint(f"focus IN {FOCUSES!r}", name="focus"),
+        at_least_one("places"),
+        one_of("focus", FOCUSES),
         Index("ix_shifts_time", "starts_at", "ends_at"),
     )
 
@@ -38,7 +32,7 @@ class Shift(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # Shifts made together by one "repeat" share a series id.
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    created_by_id: Mapped[user_set_null_fk]
+    created_by_id: Mapped[by_user_fk]
     cancelled_at: Mapped[datetime | None]
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[stamped_now]
@@ -61,7 +55,7 @@ class ShiftAssignment(Base):
     id: Mapped[intpk]
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     user_id: Mapped[user_fk] = mapped_column(index=True)
-    assigned_by_id: Mapped[user_set_null_fk]
+    assigned_by_id: Mapped[by_user_fk]
     created_at: Mapped[stamped_now]
     released_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]

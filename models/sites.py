@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    Date,
-    ForeignKey,
-    Index,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, intpk, site_fk, stamped_now
+from models.base import Base
+from models.columns import (
+    at_least_one,
+    defaults_to,
+    intpk,
+    not_negative,
+    one_of,
+    site_fk,
+    stamped_now,
+)
 
 PLATFORMS = ("scoop", "dailykos", "soapblox", "generic")
 FEED_KINDS = ("diaries", "tag", "user", "other")
@@ -25,12 +26,12 @@ SITE_FOUNDED_ON = date(1999, 1, 1)
 class Site(Base):
     __tablename__ = "sites"
     __table_args__ = (
-        CheckConstraint(f"platform IN {PLATFORMS!r}", name="platform"),
-        CheckConstraint("rec_slots >= 1", name="rec_slots_positive"),
+        one_of("platform", PLATFORMS),
+        at_least_one("rec_slots"),
         CheckConstraint("rec_half_life_hours > 0", name="half_life_positive"),
-        CheckConstraint("comment_target >= 0", name="comment_target_nonneg"),
-        CheckConstraint("crosspost_window_hours >= 0", name="crosspost_window_nonneg"),
-        CheckConstraint("rec_aging IN ('exp', 'step')", name="rec_aging"),
+        not_negative("comment_target"),
+        not_negative("crosspost_window_hours", name="crosspost_window_nonneg"),
+        one_of("rec_aging", ("exp", "step")),
     )
 
     id: Mapped[intpk]
@@ -42,14 +43,13 @@ class Site(Base):
     rec_half_life_hours: Mapped[float] = mapped_column(default=2.0)
     # How the site ages recommends: "exp" (half-life above) or "step" (the older Daily Kos
     # table, app.ranking.curves.DAILY_KOS_STEPS).
-    rec_aging: Mapped[str] = mapped_column(String(10), default="exp", server_default="exp")
+    rec_aging: Mapped[str] = defaults_to("exp", String(10))
     rec_fallback_threshold: Mapped[float] = mapped_column(default=10.0)
     rec_window_hours: Mapped[float] = mapped_column(default=24.0)
     comment_target: Mapped[int] = mapped_column(default=5)
     crosspost_window_hours: Mapped[float] = mapped_column(default=48.0)
     # Entry dates before this are not believed (a feed saying 1970 or 0001 is wrong).
-    founded_on: Mapped[date] = mapped_column(Date, default=SITE_FOUNDED_ON,
-                                             server_default="1999-01-01")
+    founded_on: Mapped[date] = defaults_to(SITE_FOUNDED_ON, Date)
     rec_list_url: Mapped[str | None] = mapped_column(String(500))
     # Hosts besides base_url's where this site's diary pages live (one per line). The
     # count scraper fetches diary pages on these hosts only: a feed item linking any
@@ -75,8 +75,8 @@ class Feed(Base):
     __tablename__ = "feeds"
     __table_args__ = (
         CheckConstraint("interval_seconds > 0", name="interval_positive"),
-        CheckConstraint("error_count >= 0", name="error_count_nonneg"),
-        CheckConstraint(f"kind IN {FEED_KINDS!r}", name="kind"),
+        not_negative("error_count"),
+        one_of("kind", FEED_KINDS),
         Index("ix_feeds_due", "enabled", "next_poll_at"),
     )
 
@@ -116,8 +116,8 @@ class ExtractionRule(Base):
     __tablename__ = "extraction_rules"
     __table_args__ = (
         UniqueConstraint("site_id", "field"),
-        CheckConstraint(f"field IN {RULE_FIELDS_EXTRACT!r}", name="field"),
-        CheckConstraint(f"kind IN {RULE_KINDS!r}", name="kind"),
+        one_of("field", RULE_FIELDS_EXTRACT),
+        one_of("kind", RULE_KINDS),
     )
 
     id: Mapped[intpk]

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    Index,
-    String,
-    UniqueConstraint,
-    false,
-)
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, diary_fk, intpk, site_fk, stamped_now, user_fk
+from models.base import Base
+from models.columns import defaults_to, diary_fk, intpk, one_of, site_fk, stamped_now, user_fk
 
 ROLES = ("blogger", "coordinator", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -23,7 +18,7 @@ ACTION_KINDS = ("recommend", "comment", "crosspost")
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        one_of("role", ROLES),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 
@@ -41,19 +36,19 @@ class User(Base):
     feed_secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     # Part of the login identity: bumping it ends every session logged in before.
-    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    session_version: Mapped[int] = defaults_to(1)
     # Part of every unsubscribe link: links in mail already sent keep working (providers
     # post one-click unsubscribes days later) until the user resets them on the profile.
-    unsubscribe_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    unsubscribe_generation: Mapped[int] = defaults_to(0)
     created_at: Mapped[stamped_now]
     last_login_at: Mapped[datetime | None]
     # Presence for the board: the last action, API call or focused-tab heartbeat (written at
     # most once a minute), and how many recommends an hour this teammate offers.
     last_seen_at: Mapped[datetime | None]
-    recs_per_hour: Mapped[int] = mapped_column(default=6, server_default="6")
+    recs_per_hour: Mapped[int] = defaults_to(6)
     # Calls for help (a diary the whole team could lift but those online cannot): off
     # until the teammate turns them on in their profile.
-    alert_opt_in: Mapped[bool] = mapped_column(default=False, server_default=false())
+    alert_opt_in: Mapped[bool] = defaults_to(False)
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
@@ -88,7 +83,7 @@ class Action(Base):
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("user_id", "diary_id", "kind", "target_site_id"),
-        CheckConstraint(f"kind IN {ACTION_KINDS!r}", name="kind"),
+        one_of("kind", ACTION_KINDS),
         Index("ix_actions_diary", "diary_id"),
         Index("ix_actions_at", "at"),
     )
