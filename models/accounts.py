@@ -3,12 +3,11 @@ diaries first on the board is a team setting: models.settings.)"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.columns import intpk, site_fk, stamped_now, user_fk
 
 
 def username_key(name: str | None) -> str:
@@ -30,13 +29,12 @@ class SiteAccount(Base):
         CheckConstraint("length(username_key) > 0", name="username_not_empty"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
-                                         index=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    user_id: Mapped[user_fk] = mapped_column(index=True)
+    site_id: Mapped[site_fk]
     username: Mapped[str] = mapped_column(String(200))  # as the teammate typed it
     username_key: Mapped[str] = mapped_column(String(200))  # username_key(username)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[stamped_now]
 
     user = relationship("User")
     site = relationship("Site")

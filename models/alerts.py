@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.columns import diary_fk, intpk, one_of, user_fk
 
 ALERT_CHANNELS = ("email", "webhook")
 
@@ -27,9 +28,8 @@ class AlertPush(Base):
               sqlite_where="ended_at IS NULL", postgresql_where="ended_at IS NULL"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"),
-                                          index=True)
+    id: Mapped[intpk]
+    diary_id: Mapped[diary_fk] = mapped_column(index=True)
     started_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 
@@ -44,14 +44,14 @@ class AlertDelivery(Base):
         # NULLs are distinct in a unique key: the webhook's one row per push needs its own.
         Index("uq_alert_deliveries_push_webhook", "push_id", "channel", unique=True,
               sqlite_where="user_id IS NULL", postgresql_where="user_id IS NULL"),
-        CheckConstraint(f"channel IN {ALERT_CHANNELS!r}", name="channel"),
+        one_of("channel", ALERT_CHANNELS),
         CheckConstraint("(channel = 'webhook') = (user_id IS NULL)", name="recipient"),
         Index("ix_alert_deliveries_user_claimed", "user_id", "claimed_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     push_id: Mapped[int] = mapped_column(ForeignKey("alert_pushes.id", ondelete="CASCADE"))
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    user_id: Mapped[user_fk | None]
     channel: Mapped[str] = mapped_column(String(10))
     claimed_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

@@ -1,10 +1,11 @@
-"""Declarative base, naming convention and the UTC datetime column type."""
+"""Declarative base, naming convention and the UTC datetime column type. The column types
+and checks the areas share are in models.columns."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, Float, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names so Alembic migrations can drop/alter them on both databases.
@@ -49,4 +50,5 @@ class UTCDateTime(TypeDecorator):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime}
+    # float is Float (SQLAlchemy 2.1 would make it Double): the columns the migrations made.
+    type_annotation_map = {datetime: UTCDateTime, float: Float}

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
+from models.columns import intpk
 
 WATCHED = frozenset({"diaries", "diary_metrics", "actions", "sites", "users", "shifts",
                      "shift_assignments", "page_reads", "rec_list_snapshots",
@@ -36,7 +37,7 @@ _READ = "diaryboost.board_version"
 class BoardState(Base):
     __tablename__ = "board_state"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     version: Mapped[str] = mapped_column(String(32))
 
 

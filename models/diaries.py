@@ -7,20 +7,17 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
-    Boolean,
     CheckConstraint,
-    Float,
-    ForeignKey,
     Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
-    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.columns import defaults_to, diary_fk, intpk, one_of, site_fk, stamped_now
 
 RULE_FIELDS = ("any", "title", "tags", "body")
 
@@ -38,8 +35,8 @@ class Diary(Base):
         CheckConstraint("recommends >= 0 AND comments >= 0", name="counts_nonneg"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    site_id: Mapped[site_fk]
     guid: Mapped[str] = mapped_column(String(1024))
     url: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(String(1000))
@@ -47,21 +44,21 @@ class Diary(Base):
     published_at: Mapped[datetime]
     summary_html: Mapped[str] = mapped_column(Text, default="")
     tags: Mapped[list] = mapped_column(JSON, default=list)
-    topic_score: Mapped[float] = mapped_column(Float, default=0.0)
+    topic_score: Mapped[float] = mapped_column(default=0.0)
     topic_terms: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64))
-    first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    first_seen_at: Mapped[stamped_now]
+    last_seen_at: Mapped[stamped_now]
     # Diaries that are copies of one another share a group id (the lowest diary id).
-    crosspost_group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    crosspost_group_id: Mapped[int | None] = mapped_column(index=True)
     # Last known counts, denormalised from diary_metrics so the dashboard does not scan
     # the time series for every row. None: never read (unknown is not zero). A failed
     # read keeps the last known value; counts_read_at says when it was read.
-    recommends: Mapped[int | None] = mapped_column(Integer)
-    comments: Mapped[int | None] = mapped_column(Integer)
+    recommends: Mapped[int | None]
+    comments: Mapped[int | None]
     counts_checked_at: Mapped[datetime | None]
     counts_read_at: Mapped[datetime | None]
-    on_rec_list: Mapped[bool] = mapped_column(Boolean, default=False)
+    on_rec_list: Mapped[bool] = mapped_column(default=False)
 
     site = relationship("Site")
     metrics: Mapped[list[DiaryMetric]] = relationship(
@@ -83,11 +80,11 @@ class DiaryMetric(Base):
     id: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True
     )
-    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))
+    diary_id: Mapped[diary_fk]
     observed_at: Mapped[datetime]
     # None: the page did not show this count at that read (the other one it did).
-    recommends: Mapped[int | None] = mapped_column(Integer)
-    comments: Mapped[int | None] = mapped_column(Integer)
+    recommends: Mapped[int | None]
+    comments: Mapped[int | None]
 
     diary: Mapped[Diary] = relationship(back_populates="metrics")
 
@@ -96,17 +93,16 @@ class TopicRule(Base):
     __tablename__ = "topic_rules"
     __table_args__ = (
         UniqueConstraint("phrase", "field"),
-        CheckConstraint(f"field IN {RULE_FIELDS!r}", name="field"),
+        one_of("field", RULE_FIELDS),
         CheckConstraint("length(phrase) > 0", name="phrase_nonempty"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     phrase: Mapped[str] = mapped_column(String(200))
-    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    weight: Mapped[float] = mapped_column(default=1.0)
     field: Mapped[str] = mapped_column(String(10), default="any")
     # An ambiguous phrase ("Moore"): it scores only where an unambiguous rule matched too.
-    needs_context: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                server_default=false())
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    needs_context: Mapped[bool] = defaults_to(False)
+    enabled: Mapped[bool] = mapped_column(default=True)
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[stamped_now]

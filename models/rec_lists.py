@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
+from models.columns import at_least_one, diary_fk, intpk, not_negative, site_fk
 
 SNAPSHOTS_KEPT_DAYS = 14
 
@@ -25,14 +26,14 @@ class RecListSnapshot(Base):
     __tablename__ = "rec_list_snapshots"
     __table_args__ = (
         Index("ix_rec_list_snapshots_site_taken", "site_id", "taken_at"),
-        CheckConstraint("list_size >= 0", name="list_size_nonneg"),
+        not_negative("list_size"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    site_id: Mapped[site_fk]
     taken_at: Mapped[datetime]
     # How many items the list showed, ours or not (entries hold only the diaries we know).
-    list_size: Mapped[int] = mapped_column(Integer, default=0)
+    list_size: Mapped[int] = mapped_column(default=0)
 
     entries: Mapped[list[RecListEntry]] = relationship(
         back_populates="snapshot", cascade="all, delete-orphan", passive_deletes=True,
@@ -45,14 +46,13 @@ class RecListEntry(Base):
     __tablename__ = "rec_list_entries"
     __table_args__ = (
         UniqueConstraint("snapshot_id", "position"),
-        CheckConstraint("position >= 1", name="position_positive"),
+        at_least_one("position"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     snapshot_id: Mapped[int] = mapped_column(
         ForeignKey("rec_list_snapshots.id", ondelete="CASCADE"))
-    position: Mapped[int] = mapped_column(Integer)
-    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"),
-                                          index=True)
+    position: Mapped[int]
+    diary_id: Mapped[diary_fk] = mapped_column(index=True)
 
     snapshot: Mapped[RecListSnapshot] = relationship(back_populates="entries")

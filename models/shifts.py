@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, utcnow
+from models.columns import at_least_one, by_user_fk, intpk, one_of, site_fk, stamped_now, user_fk
 
 FOCUSES = ("any", "recommend", "comment", "crosspost")
 
@@ -24,31 +17,29 @@ class Shift(Base):
     __tablename__ = "shifts"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint("places >= 1", name="places_positive"),
-        CheckConstraint(f"focus IN {FOCUSES!r}", name="focus"),
+        at_least_one("places"),
+        one_of("focus", FOCUSES),
         Index("ix_shifts_time", "starts_at", "ends_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     # NULL means "any site".
-    site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    site_id: Mapped[site_fk | None]
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     focus: Mapped[str] = mapped_column(String(20), default="any")
-    places: Mapped[int] = mapped_column(Integer, default=1)
+    places: Mapped[int] = mapped_column(default=1)
     note: Mapped[str | None] = mapped_column(Text)
     # Shifts made together by one "repeat" share a series id.
     series_id: Mapped[str | None] = mapped_column(String(36), index=True)
-    created_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[by_user_fk]
     cancelled_at: Mapped[datetime | None]
-    sequence: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[stamped_now]
+    updated_at: Mapped[stamped_now] = mapped_column(onupdate=utcnow)
 
     site = relationship("Site")
-    created_by = relationship("User", foreign_keys=[created_by_id])
+    created_by = relationship("User", foreign_keys="Shift.created_by_id")
     assignments: Mapped[list[ShiftAssignment]] = relationship(
         back_populates="shift", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -61,17 +52,15 @@ class ShiftAssignment(Base):
     __tablename__ = "shift_assignments"
     __table_args__ = (UniqueConstraint("shift_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    assigned_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[user_fk] = mapped_column(index=True)
+    assigned_by_id: Mapped[by_user_fk]
+    created_at: Mapped[stamped_now]
     released_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
-    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    sequence: Mapped[int] = mapped_column(default=0)
 
     shift: Mapped[Shift] = relationship(back_populates="assignments")
-    user = relationship("User", foreign_keys=[user_id])
-    assigned_by = relationship("User", foreign_keys=[assigned_by_id])
+    user = relationship("User", foreign_keys="ShiftAssignment.user_id")
+    assigned_by = relationship("User", foreign_keys="ShiftAssignment.assigned_by_id")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Date,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.columns import (
+    at_least_one,
+    defaults_to,
+    intpk,
+    not_negative,
+    one_of,
+    site_fk,
+    stamped_now,
+)
 
 PLATFORMS = ("scoop", "dailykos", "soapblox", "generic")
 FEED_KINDS = ("diaries", "tag", "user", "other")
@@ -28,31 +26,30 @@ SITE_FOUNDED_ON = date(1999, 1, 1)
 class Site(Base):
     __tablename__ = "sites"
     __table_args__ = (
-        CheckConstraint(f"platform IN {PLATFORMS!r}", name="platform"),
-        CheckConstraint("rec_slots >= 1", name="rec_slots_positive"),
+        one_of("platform", PLATFORMS),
+        at_least_one("rec_slots"),
         CheckConstraint("rec_half_life_hours > 0", name="half_life_positive"),
-        CheckConstraint("comment_target >= 0", name="comment_target_nonneg"),
-        CheckConstraint("crosspost_window_hours >= 0", name="crosspost_window_nonneg"),
-        CheckConstraint("rec_aging IN ('exp', 'step')", name="rec_aging"),
+        not_negative("comment_target"),
+        not_negative("crosspost_window_hours", name="crosspost_window_nonneg"),
+        one_of("rec_aging", ("exp", "step")),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     base_url: Mapped[str] = mapped_column(String(500))
     platform: Mapped[str] = mapped_column(String(20))
-    rec_slots: Mapped[int] = mapped_column(Integer, default=8)
-    rec_half_life_hours: Mapped[float] = mapped_column(Float, default=2.0)
+    rec_slots: Mapped[int] = mapped_column(default=8)
+    rec_half_life_hours: Mapped[float] = mapped_column(default=2.0)
     # How the site ages recommends: "exp" (half-life above) or "step" (the older Daily Kos
     # table, app.ranking.curves.DAILY_KOS_STEPS).
-    rec_aging: Mapped[str] = mapped_column(String(10), default="exp", server_default="exp")
-    rec_fallback_threshold: Mapped[float] = mapped_column(Float, default=10.0)
-    rec_window_hours: Mapped[float] = mapped_column(Float, default=24.0)
-    comment_target: Mapped[int] = mapped_column(Integer, default=5)
-    crosspost_window_hours: Mapped[float] = mapped_column(Float, default=48.0)
+    rec_aging: Mapped[str] = defaults_to("exp", String(10))
+    rec_fallback_threshold: Mapped[float] = mapped_column(default=10.0)
+    rec_window_hours: Mapped[float] = mapped_column(default=24.0)
+    comment_target: Mapped[int] = mapped_column(default=5)
+    crosspost_window_hours: Mapped[float] = mapped_column(default=48.0)
     # Entry dates before this are not believed (a feed saying 1970 or 0001 is wrong).
-    founded_on: Mapped[date] = mapped_column(Date, default=SITE_FOUNDED_ON,
-                                             server_default="1999-01-01")
+    founded_on: Mapped[date] = defaults_to(SITE_FOUNDED_ON, Date)
     rec_list_url: Mapped[str | None] = mapped_column(String(500))
     # Hosts besides base_url's where this site's diary pages live (one per line). The
     # count scraper fetches diary pages on these hosts only: a feed item linking any
@@ -63,10 +60,10 @@ class Site(Base):
     # JSON (Curve.to_json); None: not enough lists seen, the configured curve applies.
     learned_aging: Mapped[str | None] = mapped_column(Text)
     learned_at: Mapped[datetime | None]
-    learned_fit: Mapped[float | None] = mapped_column(Float)  # share of list places it fits
-    learned_lists: Mapped[int | None] = mapped_column(Integer)  # snapshots it was learned from
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    learned_fit: Mapped[float | None]  # share of list places it fits
+    learned_lists: Mapped[int | None]  # snapshots it was learned from
+    enabled: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[stamped_now]
 
     feeds: Mapped[list[Feed]] = relationship(back_populates="site", cascade="all, delete-orphan")
 
@@ -78,13 +75,13 @@ class Feed(Base):
     __tablename__ = "feeds"
     __table_args__ = (
         CheckConstraint("interval_seconds > 0", name="interval_positive"),
-        CheckConstraint("error_count >= 0", name="error_count_nonneg"),
-        CheckConstraint(f"kind IN {FEED_KINDS!r}", name="kind"),
+        not_negative("error_count"),
+        one_of("kind", FEED_KINDS),
         Index("ix_feeds_due", "enabled", "next_poll_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"), index=True)
+    id: Mapped[intpk]
+    site_id: Mapped[site_fk] = mapped_column(index=True)
     url: Mapped[str] = mapped_column(String(1000), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default="diaries")
     title: Mapped[str | None] = mapped_column(String(300))
@@ -92,16 +89,16 @@ class Feed(Base):
     last_modified: Mapped[str | None] = mapped_column(String(100))
     # Hash of the last body: catches servers whose ETag never changes while content does.
     body_hash: Mapped[str | None] = mapped_column(String(64))
-    interval_seconds: Mapped[int] = mapped_column(Integer, default=900)
-    next_poll_at: Mapped[datetime] = mapped_column(default=utcnow)
+    interval_seconds: Mapped[int] = mapped_column(default=900)
+    next_poll_at: Mapped[stamped_now]
     last_polled_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]
-    error_count: Mapped[int] = mapped_column(Integer, default=0)
-    last_status: Mapped[int | None] = mapped_column(Integer)
+    error_count: Mapped[int] = mapped_column(default=0)
+    last_status: Mapped[int | None]
     last_error: Mapped[str | None] = mapped_column(Text)
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[stamped_now]
 
     site: Mapped[Site] = relationship(back_populates="feeds")
 
@@ -119,16 +116,16 @@ class ExtractionRule(Base):
     __tablename__ = "extraction_rules"
     __table_args__ = (
         UniqueConstraint("site_id", "field"),
-        CheckConstraint(f"field IN {RULE_FIELDS_EXTRACT!r}", name="field"),
-        CheckConstraint(f"kind IN {RULE_KINDS!r}", name="kind"),
+        one_of("field", RULE_FIELDS_EXTRACT),
+        one_of("kind", RULE_KINDS),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    site_id: Mapped[site_fk]
     field: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(10))
     expression: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[stamped_now]
 
 
 class PageRead(Base):
@@ -138,14 +135,14 @@ class PageRead(Base):
     __tablename__ = "page_reads"
     __table_args__ = (Index("ix_page_reads_site_read", "site_id", "read_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    site_id: Mapped[site_fk]
     diary_id: Mapped[int | None] = mapped_column(
         ForeignKey("diaries.id", ondelete="SET NULL"))
     read_at: Mapped[datetime]
-    found_recommends: Mapped[bool] = mapped_column(Boolean)
-    found_comments: Mapped[bool] = mapped_column(Boolean)
-    found_author: Mapped[bool] = mapped_column(Boolean)
+    found_recommends: Mapped[bool]
+    found_comments: Mapped[bool]
+    found_author: Mapped[bool]
 
 
 class LinkResolution(Base):
@@ -155,8 +152,8 @@ class LinkResolution(Base):
     __tablename__ = "link_resolutions"
     __table_args__ = (UniqueConstraint("site_id", "link"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    site_id: Mapped[site_fk]
     link: Mapped[str] = mapped_column(String(2000))
     target_url: Mapped[str] = mapped_column(String(2000))
     resolved_at: Mapped[datetime]
@@ -169,15 +166,15 @@ class PollLog(Base):
         CheckConstraint("new_count >= 0 AND updated_count >= 0", name="counts_nonneg"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
-    http_status: Mapped[int | None] = mapped_column(Integer)
+    http_status: Mapped[int | None]
     # ok | not_modified | unchanged | error | disabled | skipped
     outcome: Mapped[str] = mapped_column(String(20))
-    new_count: Mapped[int] = mapped_column(Integer, default=0)
-    updated_count: Mapped[int] = mapped_column(Integer, default=0)
-    bozo: Mapped[bool] = mapped_column(Boolean, default=False)
+    new_count: Mapped[int] = mapped_column(default=0)
+    updated_count: Mapped[int] = mapped_column(default=0)
+    bozo: Mapped[bool] = mapped_column(default=False)
     warning: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-    false,
-)
+from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, utcnow
+from models.base import Base
+from models.columns import defaults_to, diary_fk, intpk, one_of, site_fk, stamped_now, user_fk
 
 ROLES = ("blogger", "coordinator", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -26,37 +18,37 @@ ACTION_KINDS = ("recommend", "comment", "crosspost")
 class User(Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        one_of("role", ROLES),
         CheckConstraint("email = lower(email)", name="email_lowercase"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="blogger")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Los_Angeles")
-    digest_opt_in: Mapped[bool] = mapped_column(Boolean, default=True)
-    shift_reminder_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    digest_opt_in: Mapped[bool] = mapped_column(default=True)
+    shift_reminder_minutes: Mapped[int] = mapped_column(default=60)
     api_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # SHA-256 of the secret in the personal Atom and iCalendar URLs: the URLs are shown
     # once, when made, so a database dump does not hand out everyone's calendar.
     feed_secret_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(default=True)
     # Part of the login identity: bumping it ends every session logged in before.
-    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    session_version: Mapped[int] = defaults_to(1)
     # Part of every unsubscribe link: links in mail already sent keep working (providers
     # post one-click unsubscribes days later) until the user resets them on the profile.
-    unsubscribe_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    unsubscribe_generation: Mapped[int] = defaults_to(0)
+    created_at: Mapped[stamped_now]
     last_login_at: Mapped[datetime | None]
     # Presence for the board: the last action, API call or focused-tab heartbeat (written at
     # most once a minute), and how many recommends an hour this teammate offers.
     last_seen_at: Mapped[datetime | None]
-    recs_per_hour: Mapped[int] = mapped_column(Integer, default=6, server_default="6")
+    recs_per_hour: Mapped[int] = defaults_to(6)
     # Calls for help (a diary the whole team could lift but those online cannot): off
     # until the teammate turns them on in their profile.
-    alert_opt_in: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    alert_opt_in: Mapped[bool] = defaults_to(False)
 
     def has_role(self, role: str) -> bool:
         return ROLE_RANK[self.role] >= ROLE_RANK[role]
@@ -91,18 +83,18 @@ class Action(Base):
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("user_id", "diary_id", "kind", "target_site_id"),
-        CheckConstraint(f"kind IN {ACTION_KINDS!r}", name="kind"),
+        one_of("kind", ACTION_KINDS),
         Index("ix_actions_diary", "diary_id"),
         Index("ix_actions_at", "at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    diary_id: Mapped[int] = mapped_column(ForeignKey("diaries.id", ondelete="CASCADE"))
+    id: Mapped[intpk]
+    user_id: Mapped[user_fk]
+    diary_id: Mapped[diary_fk]
     kind: Mapped[str] = mapped_column(String(20))
-    target_site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    target_site_id: Mapped[site_fk]
     url: Mapped[str | None] = mapped_column(String(2000))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[stamped_now]
 
     user: Mapped[User] = relationship()
     diary = relationship("Diary")

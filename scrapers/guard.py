@@ -52,26 +52,36 @@ class AddressRefused(OSError):  # noqa: N818 - reads as the event, like Connecti
         self.message = message
 
 
-def _v4_problem(ip: ipaddress.IPv4Address) -> str | None:
-    if ip == METADATA_V4:
-        return "the cloud metadata address"
+def _common_problem(ip: IPAddress) -> str | None:
+    """What IPv4 and IPv6 addresses are refused for alike, once each family's own ranges
+    (metadata and CGNAT; site-local, ULA and Teredo) were checked: those ranges overlap
+    none of these, so the order between them does not change the answer."""
     if ip.is_unspecified:
         return "an unspecified address"
     if ip.is_loopback:
         return "a loopback address"
     if ip.is_link_local:
         return "a link-local address"
-    if ip in _CGNAT:
-        return "a shared (CGNAT) address"
     if ip.is_multicast:
         return "a multicast address"
     if ip.is_private:
         return "a private address"
     if ip.is_reserved:
         return "a reserved address"
-    if not ip.is_global:
+    # A NAT64 address was judged by the IPv4 address it wraps (an IPv4 address is in no
+    # IPv6 network).
+    if not ip.is_global and ip not in _NAT64:
         return "a non-public address"
     return None
+
+
+def _v4_problem(ip: ipaddress.IPv4Address) -> str | None:
+    # Before link-local: the metadata address is one, and its name says more.
+    if ip == METADATA_V4:
+        return "the cloud metadata address"
+    if ip in _CGNAT:
+        return "a shared (CGNAT) address"
+    return _common_problem(ip)
 
 
 def address_problem(ip: IPAddress) -> str | None:
@@ -101,25 +111,11 @@ def address_problem(ip: IPAddress) -> str | None:
         # to the public IPv4 address it wraps. (Judged here, not by ``is_private``: Python
         # releases with the CVE-2024-4032 fix call all of 2002::/16 private, older ones not.)
         return None
-    if ip.is_unspecified:
-        return "an unspecified address"
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
     if ip.is_site_local or ip in ipaddress.IPv6Network("fc00::/7"):
         return "a private address"
     if ip.teredo is not None:
         return "a Teredo address"
-    if ip.is_private:
-        return "a private address"
-    if ip.is_reserved:
-        return "a reserved address"
-    if not ip.is_global and ip.sixtofour is None and ip not in _NAT64:
-        return "a non-public address"
-    return None
+    return _common_problem(ip)
 
 
 def parse_ip_host(host: str) -> IPAddress | None:
