@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from app import clock
 from app.accounts import users as user_service
@@ -19,6 +19,7 @@ from app.boost import presence
 from app.boost import service as boost_service
 from app.errors import ValidationError
 from app.validation import check_id
+from app.web import view_cache
 from app.web.db import get_db
 from app.web.extensions import csrf
 
@@ -97,6 +98,11 @@ def openapi():
 @token_required()
 def boost():
     limit = _int_arg("limit", boost_service.PAGE_LIMIT, 1, MAX_LIMIT)
+    text = view_cache.body("api.boost", g.api_user.id, (), lambda: _boost(limit))
+    return current_app.response_class(text, mimetype=current_app.json.mimetype)
+
+
+def _boost(limit: int) -> str:
     page = boost_service.boost_list(get_db(), g.api_user, clock.now(),
                                     site=request.args.get("site"),
                                     need=request.args.get("need"), limit=limit)
@@ -105,7 +111,7 @@ def boost():
         shift = {"site": _site(page.shift.site_slug, page.shift.site_name)
                  if page.shift.site_id is not None else None,
                  "focus": page.shift.focus, "ends_at": _iso(page.shift.ends_at)}
-    return jsonify(
+    return current_app.json.dumps(dict(
         generated_at=_iso(page.generated_at), site=page.site, need=page.need,
         total=page.total, online=page.online, shift=shift,
         diaries=[{
@@ -119,7 +125,7 @@ def boost():
             "group": r.group, "for_you": r.for_you,
             "ours": r.ours is not None, "ours_by": r.ours,
             "needs": [_need(n) for n in r.needs],
-        } for r in page.rows])
+        } for r in page.rows])) + "\n"  # as jsonify writes it
 
 
 @bp.route("/diaries/<int:diary_id>")

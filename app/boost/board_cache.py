@@ -51,6 +51,7 @@ LOCAL_ENTRIES = 8
 LOCK_SECONDS = 30  # longer than any plan takes; a crashed holder's lock expires
 WAIT_STEP = 0.02
 _STALE = "diaryboost.board_stale"
+_UNKEPT = "-"  # the version of a value that must not be kept
 _KEEP_SECONDS = int((MAX_AGE + STALE_GRACE).total_seconds()) + LOCK_SECONDS
 
 
@@ -116,11 +117,13 @@ class _RedisStore:
 class BoardCache:
     """Values computed from the board's inputs, reused until the board version changes."""
 
-    def __init__(self) -> None:
+    def __init__(self, local_entries: int = LOCAL_ENTRIES) -> None:
         self._local: OrderedDict[str, _Entry] = OrderedDict()
+        self._local_entries = local_entries
         self._latest: dict[str, _Entry] = {}  # by key: the newest entry of any version
         self._guard = threading.Lock()
-        self._locks = [threading.Lock() for _ in range(16)]
+        # Re-entrant: a value computed under one key may read another (a page, the plan).
+        self._locks = [threading.RLock() for _ in range(16)]
         self._shared: _RedisStore | None = None
         self.computed = 0  # how many values this process computed (bench and tests)
         self.stale_served = 0  # answers given from an older version while one computed
@@ -132,9 +135,9 @@ class BoardCache:
         self._shared = _RedisStore(redis_url, secret, prefix) if redis_url else None
         self.clear()
 
-    def init_app(self, app) -> None:
+    def init_app(self, app, prefix: str = _RedisStore.PREFIX) -> None:
         config = app.extensions["diaryboost.config"]
-        self.configure(config.REDIS_URL, config.SECRET_KEY)
+        self.configure(config.REDIS_URL, config.SECRET_KEY, prefix)
 
     def clear(self) -> None:
         with self._guard:
@@ -164,9 +167,11 @@ class BoardCache:
         try:
             entry = self._local_get(full, now) or self._shared_get(full, now)
             if entry is None:
-                entry = self._make(full, name, version, now, compute)
+                entry = self._make(session, full, name, version, now, compute)
                 if entry.version != version:
                     return self._serve_stale(session, entry)
+                if entry.version == _UNKEPT:
+                    return entry.value
             self._local_put(full, name, entry)
             return entry.value
         finally:
@@ -181,10 +186,18 @@ class BoardCache:
         session.info[_STALE] = True
         return entry.value
 
-    def _make(self, full: str, name: str, version: str, now: datetime, compute) -> _Entry:
+    def _fresh_value(self, session: Session, version: str, now: datetime, compute) -> _Entry:
+        """``compute()`` as an entry of ``version``; in a transaction that was answered
+        from an older value (a page drawn from the last plan), it is returned but never
+        kept."""
+        value = self._compute(compute)
+        return _Entry(now, value, _UNKEPT if served_stale(session) else version)
+
+    def _make(self, session: Session, full: str, name: str, version: str, now: datetime,
+              compute) -> _Entry:
         shared = self._shared
         if shared is None:
-            return _Entry(now, self._compute(compute), version)
+            return self._fresh_value(session, version, now, compute)
         deadline = time.monotonic() + LOCK_SECONDS
         while not shared.lock(full):
             # Another worker computes this version: answer from the last one meanwhile,
@@ -193,7 +206,7 @@ class BoardCache:
             if stale is not None:
                 return stale
             if time.monotonic() > deadline:
-                return _Entry(now, self._compute(compute), version)
+                return self._fresh_value(session, version, now, compute)
             time.sleep(WAIT_STEP)
             entry = self._shared_get(full, now)
             if entry is not None:
@@ -201,9 +214,10 @@ class BoardCache:
         try:
             entry = self._shared_get(full, now)  # made while we took the lock
             if entry is None:
-                entry = _Entry(now, self._compute(compute), version)
-                shared.put(full, entry)
-                shared.put_latest(name, full)
+                entry = self._fresh_value(session, version, now, compute)
+                if entry.version == version:
+                    shared.put(full, entry)
+                    shared.put_latest(name, full)
             return entry
         finally:
             shared.unlock(full)
@@ -240,7 +254,7 @@ class BoardCache:
         with self._guard:
             self._local[full] = entry
             self._local.move_to_end(full)
-            while len(self._local) > LOCAL_ENTRIES:
+            while len(self._local) > self._local_entries:
                 self._local.popitem(last=False)
             latest = self._latest.get(name)
             if latest is None or latest.computed_at <= entry.computed_at:
@@ -259,3 +273,6 @@ def _forget_stale(session: Session, transaction) -> None:
 
 
 cache = BoardCache()
+# Whole answers (a teammate's Boost today page, their API list) made from the plan: many
+# small entries, one per teammate and filter.
+views = BoardCache(local_entries=200)

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.boost import board_cache
@@ -21,6 +21,7 @@ from app.sources.service import feed_health
 from models import Diary, Feed, Site, User, board_version
 
 BUCKET = timedelta(minutes=5)
+_FEEDS = "diaryboost.feeds_state"
 YOUNG = timedelta(hours=48)
 
 
@@ -46,13 +47,26 @@ class BoardStatus:
         return "failing" if self.problems else "all-good"
 
 
+def feeds_state(session: Session) -> tuple:
+    """What of the feeds shows on the board (their last poll, errors, how many): the feeds
+    table is not part of the board's version. Read once per transaction."""
+    if _FEEDS not in session.info:
+        session.info[_FEEDS] = tuple(session.execute(select(
+            func.max(Feed.last_polled_at), func.sum(Feed.error_count), func.count(Feed.id),
+            func.count(Feed.id).filter(Feed.enabled.is_(True)))).one())
+    return session.info[_FEEDS]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_feeds_state(session: Session, transaction) -> None:
+    session.info.pop(_FEEDS, None)
+
+
 def board_status(session: Session, now: datetime, failures_to_flag: int,
                  metrics_interval: int) -> BoardStatus:
     """How fresh the board's numbers are and what is failing; made once per change of
     the board or of the feeds' last polls (``board_cache``), not per page view."""
-    feeds = tuple(session.execute(select(
-        func.max(Feed.last_polled_at), func.sum(Feed.error_count), func.count(Feed.id),
-        func.count(Feed.id).filter(Feed.enabled.is_(True)))).one())
+    feeds = feeds_state(session)
     return board_cache.cache.get(
         session, ("status", feeds, failures_to_flag, metrics_interval), now,
         lambda: _board_status(session, now, failures_to_flag, metrics_interval))
@@ -96,8 +110,7 @@ def board_etag(session: Session, user_id: int, site: str | None, need: str | Non
     (models/board_version.py: diaries, counts, rec lists, the team's log, teammates)
     stands for the young diaries and the actions."""
     version = board_version.current(session)
-    feeds = session.execute(select(func.max(Feed.last_polled_at), func.sum(Feed.error_count)))\
-        .one()
+    feeds = feeds_state(session)
     # Who is at the board decides who is asked to act (app.ranking.plan_board).
     online = session.scalar(select(func.count(User.id)).where(
         User.active.is_(True), User.last_seen_at >= now - timedelta(minutes=ONLINE_MINUTES)))

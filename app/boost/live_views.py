@@ -17,6 +17,7 @@ from app.boost import marks as board_marks
 from app.boost import views as boost_views
 from app.boost.row_views import board_row_html
 from app.errors import ValidationError
+from app.web import view_cache
 from app.web.db import get_db
 
 bp = Blueprint("board_live", __name__)
@@ -51,9 +52,21 @@ def live():
     if request.if_none_match.contains(etag):
         return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "no-cache, private"}
     try:
-        page, board = board_marks.my_board(get_db(), current_user, now, site=site, need=need)
+        text = view_cache.body("boost.live", current_user.id, (etag,),
+                               lambda: _live(now, site, need))
     except ValidationError as err:
         return jsonify(error="ValidationError", message=err.message), 400
+    body = current_app.response_class(text, mimetype=current_app.json.mimetype)
+    if not board_cache.served_stale(get_db()):
+        # An answer from the plan before the one being computed must not be confirmed by
+        # "304" later: without a validator the next poll fetches the new plan.
+        body.headers["ETag"] = f'"{etag}"'
+    body.headers["Cache-Control"] = "no-cache, private"
+    return body
+
+
+def _live(now, site: str | None, need: str | None) -> str:
+    page, board = board_marks.my_board(get_db(), current_user, now, site=site, need=need)
     status = status_for_page()
     back = request.args.get("back") or "/boost/"
     # The board's groups and their rows, in page order, each keyed by its element id.
@@ -64,15 +77,9 @@ def live():
         rows.extend({"key": f"diary-{row.diary_id}", "id": row.diary_id,
                      "html": board_row_html(row, back, board)}
                     for row in group_rows)
-    body = jsonify(
+    return current_app.json.dumps(dict(
         rows=rows, folded=render_template("boost/_folded.html", board=board, back=back),
         online=page.online, now=_iso(now),
         empty=status.empty_reason if not page.rows else None,
         problems=list(status.problems),
-        sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])
-    if not board_cache.served_stale(get_db()):
-        # An answer from the plan before the one being computed must not be confirmed by
-        # "304" later: without a validator the next poll fetches the new plan.
-        body.headers["ETag"] = f'"{etag}"'
-    body.headers["Cache-Control"] = "no-cache, private"
-    return body
+        sites=[{"name": s.name, "counts_at": _iso(s.counts_at)} for s in status.sites])) + "\n"

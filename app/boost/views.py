@@ -9,12 +9,14 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.boost import charts, presence
+from app.boost import live as board_live
 from app.boost import marks as board_marks
 from app.boost import service as boost_service
 from app.boost.actions import DONE_PHRASES, KIND_LABELS, log_action
 from app.boost.row_views import board_row_html
 from app.errors import Conflict, DomainError, ValidationError
 from app.sources import scrape_health
+from app.web import view_cache
 from app.web.db import discard, get_db
 from app.web.http_errors import http_status
 from app.web.templating import localtime, viewer_zone
@@ -39,16 +41,23 @@ def _safe_back(target: str | None, default: str) -> str:
 @bp.route("/boost/")
 @login_required
 def today():
+    now = clock.now()
     try:
-        page, board = board_marks.my_board(get_db(), current_user, clock.now(),
-                                           site=request.args.get("site"),
-                                           need=request.args.get("need"))
+        return view_cache.page("boost.today", (
+            board_marks.fingerprint(get_db(), current_user.id, now),
+            board_live.feeds_state(get_db())), lambda: _today(now))
     except ValidationError as err:
         # A bad filter (an old bookmark, a typo) shows the whole list and says why.
         flash(f"{err.message}. Showing every site and need instead.", "error")
         return redirect(url_for(".today"))
+
+
+def _today(now) -> str:
+    page, board = board_marks.my_board(get_db(), current_user, now,
+                                       site=request.args.get("site"),
+                                       need=request.args.get("need"))
     # Sites whose pages stopped showing their counts: said plainly above the list.
-    alerts = scrape_health.site_alerts(get_db(), clock.now())
+    alerts = scrape_health.site_alerts(get_db(), now)
     return render_template("boost/today.html", page=page, back=request.full_path.rstrip("?"),
                            scrape_alerts=alerts, stale_sites={a.site_id for a in alerts},
                            board=board, zone=viewer_zone())

@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import clock
 from app.accounts import login_throttle
-from app.boost.board_cache import cache as board_cache
+from app.boost import board_cache
 from app.web import access_log, db, request_bounds, security
 from app.web.extensions import csrf, limiter, login_manager
 from app.web.http_errors import register_error_handlers
@@ -41,7 +41,8 @@ def create_app(config: Config | None = None,
     if session_factory is None:
         session_factory = make_session_factory(make_engine(config.DATABASE_URL))
     db.init_app(app, session_factory)
-    board_cache.init_app(app)
+    board_cache.cache.init_app(app)
+    board_cache.views.init_app(app, "diaryboost:views:")
     security.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
