@@ -48,6 +48,17 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        # Sessions in UTC: psycopg then returns timestamps with datetime.UTC itself, which
+        # UTCDateTime passes through untouched (tens of thousands per board plan). Added
+        # to whatever options the URL or the caller give (a search_path, say).
+        connect_args = kwargs.setdefault("connect_args", {})
+        given = connect_args.get("options") or parsed.query.get("options") or ""
+        if isinstance(given, tuple):
+            given = " ".join(given)
+        if "timezone" not in given.lower():
+            connect_args["options"] = f"{given} -c timezone=UTC".strip()
     return create_engine(url, **kwargs)
 
 

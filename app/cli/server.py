@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 
@@ -9,6 +10,8 @@ import click
 
 from app.cli import Env, cli, pass_env
 from config import Config
+
+GC_THRESHOLD = 20_000  # allocations between two young-generation collections (default 700)
 
 log = logging.getLogger("diaryboost")
 
@@ -67,6 +70,7 @@ def run_web_and_scheduler(env: Env, bind: str | None, on_ready=None) -> None:
         click.echo(hint)
     if on_ready is not None:
         on_ready()
+    tune_gc()
     try:
         waitress_serve(app, host=host, port=int(port), threads=8, ident="diaryboost")
     except KeyboardInterrupt:
@@ -75,6 +79,17 @@ def run_web_and_scheduler(env: Env, bind: str | None, on_ready=None) -> None:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
             guard.release()
+
+
+def tune_gc() -> None:
+    """Fewer, cheaper garbage collections in a long-running server. A board plan makes
+    ~100,000 short-lived objects; with the default threshold (700) the collector ran
+    through the whole heap dozens of times per plan, about a third of its time. What the
+    app holds after start-up (modules, templates, the mapper) is frozen out of the
+    collector's scans."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
 
 
 def web_workers(config: Config, requested: int | None) -> int:
@@ -128,7 +143,9 @@ def web(env: Env, workers: int | None, bind: str | None) -> None:
 
         def load(self):
             # Each worker builds its own app and connection pool after the fork.
-            return create_app(Config.from_env())
+            app = create_app(Config.from_env())
+            tune_gc()
+            return app
 
     _Gunicorn().run()
 
