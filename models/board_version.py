@@ -54,6 +54,12 @@ def current(session: Session) -> str | None:
     return f"{version}+{writes}" if writes and version is not None else version
 
 
+def remember(session: Session, version: str | None) -> None:
+    """The committed token, read by the caller in this transaction along with other
+    things (one round trip): ``current`` then does not read it again."""
+    session.info[_READ] = version
+
+
 def pending(session: Session) -> bool:
     """True when this session's transaction wrote board data it has not committed yet:
     a plan made now must not be shared under the current token."""

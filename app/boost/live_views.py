@@ -47,8 +47,7 @@ def live():
     now = clock.now()
     site, need = request.args.get("site") or None, request.args.get("need") or None
     # The teammate's own marks (hide, snooze, undo) change their board too.
-    etag = (board_live.board_etag(get_db(), current_user.id, site, need, now)
-            + board_marks.fingerprint(get_db(), current_user.id, now))
+    etag = board_live.board_etag(get_db(), current_user.id, site, need, now)
     if request.if_none_match.contains(etag):
         return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "no-cache, private"}
     try:

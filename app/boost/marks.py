@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.boost import service as boost_service
@@ -120,13 +120,25 @@ def unmark(session: Session, user: User, diary_id: int) -> None:
 def fingerprint(session: Session, user_id: int, now: datetime) -> str:
     """Changes when this teammate's marks change, a snooze ends or an undo window closes,
     so the board's poll (ETag) notices without building the board."""
+    return fingerprint_of(session.execute(select(fingerprint_query(user_id, now).subquery()))
+                          .one())
+
+
+def fingerprint_query(user_id: int, now: datetime) -> Select:
+    """What ``fingerprint`` is made of, as one row (also read with other state at once:
+    ``app.boost.live.snapshot``)."""
     live = (BoardMark.until.is_(None)) | (BoardMark.until > now)
-    key = session.execute(select(
-        func.count(BoardMark.diary_id), func.max(BoardMark.created_at),
-        func.count(BoardMark.diary_id).filter(live),
-        func.count(BoardMark.diary_id).filter(BoardMark.created_at > now - UNDO_WINDOW),
-    ).where(BoardMark.user_id == user_id)).one()
-    return hashlib.sha256(repr(tuple(key)).encode()).hexdigest()[:16]
+    return select(
+        func.count(BoardMark.diary_id).label("marks"),
+        func.max(BoardMark.created_at).label("marked_at"),
+        func.count(BoardMark.diary_id).filter(live).label("marks_live"),
+        func.count(BoardMark.diary_id).filter(BoardMark.created_at > now - UNDO_WINDOW)
+        .label("marks_undoable"),
+    ).where(BoardMark.user_id == user_id)
+
+
+def fingerprint_of(row) -> str:
+    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:16]
 
 
 def my_board(session: Session, user: User, now: datetime, site: str | None = None,

@@ -2,14 +2,16 @@
 
 A page draws 30 rows of forms, a cross-post menu and sparklines; ``/boost/live`` draws the
 same rows again. A row's HTML depends only on the row (the board's row with the viewer's
-own part: what they logged, "your turn", their shift), the page it returns to, the
-viewer's Undo mark, whether its site's counts are paused, its age as shown and the
-viewer's time zone; all of it is the cache key, so a changed row is never served old.
+own part: what they logged, "your turn", their shift; of its needs, what is drawn), the
+page it returns to, the viewer's Undo mark, whether its site's counts are paused, its age
+as shown and the viewer's time zone; all of it is the cache key, so a changed row is
+never served old.
 The CSRF token changes per request: rows are kept with a placeholder, filled in per view.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import threading
 from collections import OrderedDict
@@ -30,7 +32,11 @@ def board_row_html(row, back: str, board=None, stale_sites=None) -> Markup:
     """``boost/_board_row.html`` for ``row``, as including it would render it."""
     mark = board.recent.get(row.diary_id) if board is not None else None
     paused = stale_sites is not None and row.site_id in stale_sites
-    key = (row, back, mark, paused, age(row.published_at), str(viewer_zone()))
+    # What the row shows of its needs is their kind and reason; the priority and urgency
+    # move with every plan and are not drawn, so they would only defeat the reuse.
+    shown = (dataclasses.replace(row, priority=0.0, needs=()),
+             tuple((n.kind, n.reason) for n in row.needs))
+    key = (shown, back, mark, paused, age(row.published_at), str(viewer_zone()))
     with _guard:
         html = _rows.get(key)
         if html is not None:

@@ -43,9 +43,9 @@ def _safe_back(target: str | None, default: str) -> str:
 def today():
     now = clock.now()
     try:
-        return view_cache.page("boost.today", (
-            board_marks.fingerprint(get_db(), current_user.id, now),
-            board_live.feeds_state(get_db())), lambda: _today(now))
+        state = board_live.snapshot(get_db(), current_user.id, now)
+        return view_cache.page("boost.today", (state.marks, state.feeds),
+                               lambda: _today(now))
     except ValidationError as err:
         # A bad filter (an old bookmark, a typo) shows the whole list and says why.
         flash(f"{err.message}. Showing every site and need instead.", "error")

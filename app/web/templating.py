@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 
 from app import clock
@@ -27,10 +27,21 @@ NAV = [
 
 
 def viewer_zone() -> ZoneInfo:
+    # Asked for by every time on a page (hundreds on Boost today): worked out once per
+    # request and user (a log-in or log-out in the request changes the user).
+    user = current_user._get_current_object() if has_request_context() else None
+    known = g.get("_viewer_zone") if user is not None else None
+    if known is not None and known[0] is user:
+        return known[1]
     name = None
-    if current_user and current_user.is_authenticated:
+    if user is not None and user.is_authenticated:
+        name = user.timezone
+    elif user is None and current_user and current_user.is_authenticated:
         name = current_user.timezone
-    return ZoneInfo(name or current_app.config["TIMEZONE"])
+    zone = ZoneInfo(name or current_app.config["TIMEZONE"])
+    if user is not None:
+        g._viewer_zone = (user, zone)
+    return zone
 
 
 # Times always carry their zone ("18:05 PST"): teammates live in several.
