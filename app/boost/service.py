@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import ranking
+from app import lookup, ranking
 from app.boost import board_cache, our_diaries
 from app.boost.actions import is_web_url
 from app.boost.charts import SPARK_MAX_POINTS, thin
@@ -531,9 +531,7 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
 def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
     """One diary's row as on Boost today (after an action); its needs are empty when it
     needs nothing now, and the result is None when the diary is no longer live."""
-    diary = session.get(Diary, diary_id)
-    if diary is None:
-        raise NotFound(f"No diary with id {diary_id}")
+    diary = lookup.by_id(session, Diary, diary_id, "diary")
     board = _shared_board(session, user, now, diary.site_id)
     mine = [e for e in _entries_for(board, user) if e[0].diary_id == diary_id]
     if not mine:
@@ -590,9 +588,7 @@ class DiaryDetail:
 def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> DiaryDetail:
     """Everything the diary page shows: counts over time, the need breakdown (even when it
     needs nothing), the cross-post group and who did what."""
-    diary = session.get(Diary, diary_id)
-    if diary is None:
-        raise NotFound(f"No diary with id {diary_id}")
+    diary = lookup.by_id(session, Diary, diary_id, "diary")
     site = diary.site
     metrics = session.execute(
         select(DiaryMetric.observed_at, DiaryMetric.recommends, DiaryMetric.comments)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import lookup
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.validation import check_date
 from models import FOCUSES, Shift, ShiftAssignment, Site, User
@@ -167,8 +168,8 @@ def _check_fields(session: Session, site_id: int | None, focus: str, places: int
         raise ValidationError(f"Focus must be one of {', '.join(FOCUSES)}")
     if not 1 <= places <= 50:
         raise ValidationError("A shift needs between 1 and 50 people")
-    if site_id is not None and session.get(Site, site_id) is None:
-        raise NotFound(f"No site with id {site_id}")
+    if site_id is not None:
+        lookup.by_id(session, Site, site_id, "site")
 
 
 def _require_coordinator(user: User) -> None:
