@@ -31,6 +31,7 @@ from app.errors import DomainError
 from app.mail import send
 from app.team import invites
 from app.web.auth import role_required
+from app.web.config import app_config
 from app.web.db import commit, get_db
 from app.web.extensions import limiter
 from app.web.http_errors import http_status, refuse
@@ -61,13 +62,9 @@ class ForgotForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
 
 
-def _config():
-    return current_app.extensions["diaryboost.config"]
-
-
 def _send(mail) -> str | None:
     """Send one mail now (after the commit); the error text, or None when it went."""
-    [(_, error)] = send(_config(), [mail])
+    [(_, error)] = send(app_config(), [mail])
     return None if error is None else str(error)
 
 
@@ -113,9 +110,9 @@ def setup():
     if form.validate_on_submit():
         try:
             user = invites.create_first_admin(
-                db, _config().SECRET_KEY, token=token, email=form.email.data,
+                db, app_config().SECRET_KEY, token=token, email=form.email.data,
                 display_name=form.display_name.data, password=form.password.data,
-                confirm=form.confirm.data, timezone=_config().TIMEZONE)
+                confirm=form.confirm.data, timezone=app_config().TIMEZONE)
             _fresh_session()
             flash(f"Welcome! {user.email} is the first admin. Log in, then invite your "
                   "teammates from Users.", "success")
@@ -125,7 +122,7 @@ def setup():
             status = http_status(err)
     elif request.method == "POST":
         status = 400
-    token_ok = invites.setup_token_ok(_config().SECRET_KEY, token)
+    token_ok = invites.setup_token_ok(app_config().SECRET_KEY, token)
     return render_template("onboarding/setup.html", form=form, token=token,
                            token_ok=token_ok), status
 
@@ -137,13 +134,13 @@ def set_password(purpose: str, token: str):
     now = clock.now()
     form = PasswordForm()
     try:
-        user = invites.read_link(db, _config().SECRET_KEY, purpose, token, now)
+        user = invites.read_link(db, app_config().SECRET_KEY, purpose, token, now)
     except DomainError as err:
         return render_template("onboarding/password.html", form=None, error=err.message), 410
     status = 200
     if form.validate_on_submit():
         try:
-            invites.use_link(db, _config().SECRET_KEY, purpose, token, form.password.data,
+            invites.use_link(db, app_config().SECRET_KEY, purpose, token, form.password.data,
                              form.confirm.data, now)
             _fresh_session()
             flash("Your password is set. Log in with it now.", "success")
@@ -178,7 +175,7 @@ def forgot():
             current_app.logger.warning("reset mail not sent: too many for this account",
                                        extra={"user_id": user.id})
         elif user is not None:
-            link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
+            link = invites.make_link(app_config().BASE_URL, app_config().SECRET_KEY, user, "reset",
                                      clock.now())
             error = _send(invites.link_mail(link))
             if error:
@@ -215,11 +212,11 @@ def invite():
     try:
         user = invites.invite(db, by=current_user, email=form.email.data,
                               display_name=form.display_name.data, role=form.role.data,
-                              timezone=_config().TIMEZONE)
+                              timezone=app_config().TIMEZONE)
     except DomainError as err:
         refuse(err)
         return redirect(url_for("admin_users.index"))
-    link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "invite",
+    link = invites.make_link(app_config().BASE_URL, app_config().SECRET_KEY, user, "invite",
                              clock.now())
     # The one commit before the edge: the page says whether the invitation mail went out,
     # and it must not go out for a user who was never stored.
@@ -237,6 +234,6 @@ def reset_link(user_id: int):
     if not user.active:
         flash(f"{user.email} is deactivated: reactivate the account first.", "error")
         return redirect(url_for("admin_users.index"))
-    link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
+    link = invites.make_link(app_config().BASE_URL, app_config().SECRET_KEY, user, "reset",
                              clock.now())
     return _link_result(link, _send(invites.link_mail(link)), "Password reset link")

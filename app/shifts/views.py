@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -38,6 +28,7 @@ from app.shifts import mail as shift_mail
 from app.shifts import service as svc
 from app.text import plural
 from app.web.auth import role_required
+from app.web.config import app_config
 from app.web.db import after_commit, get_db
 from app.web.forms import EmptyForm
 from app.web.http_errors import refuse
@@ -90,12 +81,8 @@ class AssignForm(FlaskForm):
     user_id = SelectField("Teammate", coerce=int)
 
 
-def _config():
-    return current_app.extensions["diaryboost.config"]
-
-
 def _zone():
-    return svc.zone_of(current_user, _config().TIMEZONE)
+    return svc.zone_of(current_user, app_config().TIMEZONE)
 
 
 def _template_helpers() -> dict:
@@ -121,7 +108,7 @@ def _times(form: ShiftForm) -> dict:
 
 def _notify_after_commit(change: svc.ShiftChange) -> None:
     """Tell the affected teammates once the edge has committed (never before)."""
-    config = _config()
+    config = app_config()
     mails = shift_mail.notice_mails(get_db(), config, change.notices)
     if mails:
         after_commit(lambda: shift_mail.send_mails(config, mails))
@@ -136,7 +123,7 @@ def mine():
     db = get_db()
     return render_template("shifts/mine.html", mine=svc.my_shifts(db, current_user, now),
                            open_shifts=svc.open_shifts(db, current_user, now), now=now,
-                           cutoff=_config().SHIFT_DROP_CUTOFF_HOURS,
+                           cutoff=app_config().SHIFT_DROP_CUTOFF_HOURS,
                            action_form=EmptyForm(), **_template_helpers())
 
 
@@ -175,7 +162,7 @@ def drop(shift_id: int):
     if EmptyForm().validate_on_submit():
         try:
             svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
-                     cutoff_hours=_config().SHIFT_DROP_CUTOFF_HOURS)
+                     cutoff_hours=app_config().SHIFT_DROP_CUTOFF_HOURS)
             flash("You dropped that shift; its place is open again.", "success")
         except DomainError as err:
             refuse(err)
@@ -188,8 +175,8 @@ def calendar(feed_secret: str):
     user = user_for_feed_secret(get_db(), feed_secret)
     if user is None:
         abort(404)
-    body = calendar_service.user_calendar(get_db(), user, clock.now(), _config().BASE_URL,
-                                          _config().SHIFT_REMINDER_MINUTES)
+    body = calendar_service.user_calendar(get_db(), user, clock.now(), app_config().BASE_URL,
+                                          app_config().SHIFT_REMINDER_MINUTES)
     return Response(body, mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=300",
                              "Content-Disposition": 'inline; filename="diaryboost-shifts.ics"'})
