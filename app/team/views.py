@@ -3,7 +3,7 @@ the team's settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
@@ -12,6 +12,7 @@ from app.digest import weeks
 from app.team import service as team_service
 from app.web.auth import role_required
 from app.web.db import get_db
+from app.web.form_replies import done
 from app.web.templating import viewer_zone
 from models import ACTION_KINDS
 
@@ -43,6 +44,5 @@ def index():
 def settings():
     on = request.form.get("prefer_ours") == "on"
     our_diaries.set_prefer_ours(get_db(), current_user, on, clock.now())
-    flash("Our own diaries now come first in their group on Boost today." if on else
-          "Our own diaries are ranked like any other again.", "success")
-    return redirect(url_for(".index") + "#team-settings", code=303)
+    return done("Our own diaries now come first in their group on Boost today." if on else
+                "Our own diaries are ranked like any other again.", "team-settings")
