@@ -10,13 +10,14 @@ from sqlalchemy import select
 from app import clock
 from app.accounts import profile as profile_service
 from app.accounts import users as user_service
-from app.accounts.views import login_throttle, start_session
+from app.accounts.views import login_throttle
 from app.boost import our_diaries
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError, PermissionDenied
 from app.web.db import get_db
 from app.web.form_replies import done, refused_inline
 from app.web.http_errors import http_status, refuse
+from app.web.sessions import start_session
 from app.zones import zone_choices
 from models import Site
 
