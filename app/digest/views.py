@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, render_template, request
 from flask_login import current_user
 
 from app import clock
 from app.digest import preview as digest_preview
-from app.digest import tokens, weeks
+from app.digest import tokens
 from app.web.auth import role_required
 from app.web.config import app_config
 from app.web.db import get_db
 from app.web.extensions import csrf
+from app.web.week_arg import week_arg
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
 
@@ -24,9 +25,9 @@ EMAIL_FRAME_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:
 @bp.get("/preview")
 @role_required("coordinator")
 def preview():
-    arg = weeks.read_week_arg(request.args.get("week"))
-    if arg.redirect_to:
-        return redirect(url_for(".preview", week=arg.redirect_to), 301)
+    arg, moved = week_arg(".preview")
+    if moved is not None:
+        return moved
     page = digest_preview.preview_page(get_db(), arg.label, clock.now(), app_config(),
                                        current_user)
     return render_template("digest/preview.html", page=page,

@@ -3,7 +3,7 @@ the team's settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from app import clock
@@ -14,6 +14,7 @@ from app.web.auth import role_required
 from app.web.db import get_db
 from app.web.form_replies import done
 from app.web.templating import viewer_zone
+from app.web.week_arg import week_arg
 from models import ACTION_KINDS
 
 bp = Blueprint("team", __name__, url_prefix="/team")
@@ -23,9 +24,9 @@ bp = Blueprint("team", __name__, url_prefix="/team")
 @role_required("coordinator")
 def index():
     # Weeks are named as on the Digest page (2026-W47); old date links redirect.
-    arg = weeks.read_week_arg(request.args.get("week"))
-    if arg.redirect_to:
-        return redirect(url_for(".index", week=arg.redirect_to), 301)
+    arg, moved = week_arg(".index")
+    if moved is not None:
+        return moved
     zone = viewer_zone()
     current = weeks.week_at(clock.now(), zone.key)
     span = weeks.parse_week(arg.label, zone.key) if arg.label else current
