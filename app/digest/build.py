@@ -18,6 +18,8 @@ from app import ranking
 from app.boost import our_diaries
 from app.digest import outcomes
 from app.digest.weeks import parse_week
+from app.shifts import coverage
+from app.shifts.coverage import CoverageGap, OpenPlace
 from app.sources import scrape_health
 from app.sources.service import feed_health
 from app.sources.sites import site_settings
@@ -112,22 +114,6 @@ class Crosspost:
 
 
 @dataclass(frozen=True)
-class OpenPlace:
-    site_name: str
-    starts_at: datetime
-    ends_at: datetime
-    focus: str
-    open_count: int
-
-
-@dataclass(frozen=True)
-class CoverageGap:
-    site_name: str
-    starts_at: datetime
-    people_on: int
-
-
-@dataclass(frozen=True)
 class YoungDiary:
     diary_id: int
     title: str
@@ -171,7 +157,7 @@ class WeekDigest:
     ahead_start: datetime
     ahead_end: datetime
     shifts_ahead: int
-    open_places: tuple[OpenPlace, ...]
+    open_places: tuple[OpenPlace, ...]  # as the Shifts page has them (site None: any site)
     coverage_gaps: tuple[CoverageGap, ...]
     young: tuple[YoungDiary, ...]
     # Admins only
@@ -326,14 +312,8 @@ def _shifts_ahead(session: Session, start: datetime, end: datetime):
         Shift.cancelled_at.is_(None), Shift.starts_at < end, Shift.ends_at > start)) or 0
     if not shifts_ahead:
         return (), (), 0
-    from app.shifts import coverage
-
-    places = tuple(OpenPlace(site_name=p.site_name or "any site", starts_at=p.starts_at,
-                             ends_at=p.ends_at, focus=p.focus, open_count=p.open_count)
-                   for p in coverage.open_places(session, start, end) if p.open_count > 0)
-    gaps = tuple(CoverageGap(site_name=g.site_name, starts_at=g.starts_at,
-                             people_on=g.people_on)
-                 for g in coverage.worst_covered_hours(session, start, end, limit=5))
+    places = tuple(coverage.open_places(session, start, end))
+    gaps = tuple(coverage.worst_covered_hours(session, start, end, limit=5))
     return places, gaps, shifts_ahead
 
 

@@ -13,16 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from app.digest.build import (
     Contributor,
     Count,
-    CoverageGap,
     Crosspost,
     DiaryResult,
     FeedTrouble,
     HelpedDiary,
-    OpenPlace,
     SiteWeek,
     WeekDigest,
     YoungDiary,
 )
+from app.shifts.coverage import CoverageGap, OpenPlace
 from tests import factories
 from tests.factories import T0
 
@@ -150,11 +149,11 @@ def sample_digest(title: str = "Medicare for all: the vote count") -> WeekDigest
         helped=(HelpedDiary(top, 9, 5), HelpedDiary(long_one, 7, 4), HelpedDiary(others[0], 2, 1)),
         crossposts=(Crosspost(title, "Daily Kos", "MyDD", "https://mydd.example/d/7", "Bob", t),),
         ahead_start=SEND_AT, ahead_end=SEND_AT + timedelta(days=7), shifts_ahead=4,
-        open_places=(OpenPlace("Daily Kos", SEND_AT + timedelta(hours=2),
+        open_places=(OpenPlace(1, "Daily Kos", SEND_AT + timedelta(hours=2),
                                SEND_AT + timedelta(hours=4), "recommend", 2),
-                     OpenPlace("any site", SEND_AT + timedelta(days=1),
+                     OpenPlace(2, None, SEND_AT + timedelta(days=1),
                                SEND_AT + timedelta(days=1, hours=3), "any", 1)),
-        coverage_gaps=(CoverageGap("Daily Kos", SEND_AT + timedelta(hours=26), 0),),
+        coverage_gaps=(CoverageGap(1, "Daily Kos", SEND_AT + timedelta(hours=26), 0, 3.0),),
         young=(YoungDiary(5, "Fresh: the public option is back", "https://dk.example/d/5",
                           "Daily Kos", SEND_AT - timedelta(hours=3),
                           "needs ~6 recs in the next hour to reach the rec list safely "
