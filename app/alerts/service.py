@@ -140,7 +140,7 @@ def prepare(session: Session, now: datetime, config: Config
             ) -> tuple[int, int, list[_Outgoing]]:
     """Decide and claim; flushes. Returns (pushes started, pushes ended, what to send)."""
     live, team, plan = boost.team_plan(session, now)
-    plan = _without_paused_sites(session, live, plan, now)
+    plan = _without_paused_sites(session, plan, now)
     open_pushes = {p.diary_id: p for p in session.scalars(
         select(AlertPush).where(AlertPush.ended_at.is_(None)))}
     changes = decide.push_changes(open_pushes, plan)
@@ -161,11 +161,10 @@ def prepare(session: Session, now: datetime, config: Config
         *_claim_webhook(session, words, now)]
 
 
-def _without_paused_sites(session: Session, live, plan: BoardPlan, now: datetime) -> BoardPlan:
+def _without_paused_sites(session: Session, plan: BoardPlan, now: datetime) -> BoardPlan:
     """A site whose pages stopped showing recommend counts has its needs paused on the
     board (they rest on stale numbers): it calls nobody for help either."""
-    paused = {live.sites[a.site_id].slug for a in scrape_health.site_alerts(session, now)
-              if a.recommends_missing and a.site_id in live.sites}
+    paused = scrape_health.recommend_paused(session, now)
     if not paused:
         return plan
     return dataclasses.replace(plan, rows=tuple(r for r in plan.rows

@@ -343,12 +343,11 @@ def _check_filters(sites: Iterable[Site], site: str | None, need: str | None) ->
     raise ValidationError(f"Unknown site {site!r}")
 
 
-def _pause_unreadable_sites(session: Session, live: _Live, entries: list, now: datetime) -> list:
+def _pause_unreadable_sites(session: Session, entries: list, now: datetime) -> list:
     """Recommend needs of a site whose pages stopped showing recommend counts rest on stale
     numbers: they are paused (Boost today says why) rather than shown as if current. The
     diaries stay listed, last in the list, with their last known counts."""
-    slugs = {live.sites[a.site_id].slug for a in scrape_health.site_alerts(session, now)
-             if a.recommends_missing and a.site_id in live.sites}
+    slugs = scrape_health.recommend_paused(session, now)
     if not slugs:
         return entries
     kept = [e for e in entries if e[0].site_slug not in slugs]
@@ -396,7 +395,7 @@ def _board(session: Session, now: datetime, site_id: int | None, viewer: User | 
     entries = [(r, g, False) for r, g, _ in _ranked(plan, _NOBODY)]
     # Kept entries are the same objects, paused ones new (their recommend need removed).
     same = {id(e) for e in entries}
-    result = _pause_unreadable_sites(session, live, entries, now)
+    result = _pause_unreadable_sites(session, entries, now)
     entries = [e for e in result if id(e) in same]
     paused = [e for e in result if id(e) not in same]
     for_user: dict[int, set[int]] = defaultdict(set)
