@@ -99,8 +99,11 @@ class Contributor:
 @dataclass(frozen=True)
 class HelpedDiary:
     diary: DiaryResult
-    actions: int
-    helpers: int
+    helpers: int  # distinct teammates who logged an action for it
+
+    @property
+    def actions(self) -> int:
+        return self.diary.team_actions
 
 
 @dataclass(frozen=True)
@@ -300,7 +303,7 @@ def _helped(actions: Sequence[Action], results: dict[int, DiaryResult]) -> tuple
     helpers: dict[int, set[int]] = defaultdict(set)
     for a in actions:
         helpers[a.diary_id].add(a.user_id)
-    rows = [HelpedDiary(results[diary_id], results[diary_id].team_actions, len(users))
+    rows = [HelpedDiary(results[diary_id], len(users))
             for diary_id, users in helpers.items()]
     rows.sort(key=lambda h: (-h.actions, -h.diary.impact, h.diary.diary_id))
     return tuple(rows[:TOP_HELPED])
