@@ -120,7 +120,7 @@ class _Live:
 
 def _window_hours(site: Site) -> float:
     return max(site.rec_window_hours, site.crosspost_window_hours,
-               ranking.COMMENT_WINDOW_HOURS)
+               ranking.tuning.COMMENT_WINDOW_HOURS)
 
 
 def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _Live:
