@@ -30,6 +30,7 @@ from app.text import plural
 from app.web.auth import role_required
 from app.web.config import app_config
 from app.web.db import after_commit, get_db
+from app.web.form_replies import button_post
 from app.web.forms import EmptyForm
 from app.web.http_errors import refuse
 from models import FOCUSES
@@ -129,44 +130,30 @@ def mine():
 
 @bp.route("/<int:shift_id>/claim", methods=["POST"])
 @login_required
+@button_post(".mine")
 def claim(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            svc.claim(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
-            flash("You're on it: the shift is in your list and your calendar feed.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".mine"))
+    svc.claim(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
+    flash("You're on it: the shift is in your list and your calendar feed.", "success")
 
 
 @bp.route("/<int:shift_id>/claim-series", methods=["POST"])
 @login_required
+@button_post(".mine")
 def claim_series(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            result = svc.claim_series(get_db(), user=current_user, shift_id=shift_id,
-                                      now=clock.now())
-            if result.claimed:
-                flash(f"You're on {plural(len(result.claimed), 'shift')} of the series.",
-                      "success")
-            for shift, why in result.skipped:
-                flash(f"Skipped {svc.describe(shift, _zone())}: {why}", "error")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".mine"))
+    result = svc.claim_series(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
+    if result.claimed:
+        flash(f"You're on {plural(len(result.claimed), 'shift')} of the series.", "success")
+    for shift, why in result.skipped:
+        flash(f"Skipped {svc.describe(shift, _zone())}: {why}", "error")
 
 
 @bp.route("/<int:shift_id>/drop", methods=["POST"])
 @login_required
+@button_post(".mine")
 def drop(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
-                     cutoff_hours=app_config().SHIFT_DROP_CUTOFF_HOURS)
-            flash("You dropped that shift; its place is open again.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".mine"))
+    svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
+             cutoff_hours=app_config().SHIFT_DROP_CUTOFF_HOURS)
+    flash("You dropped that shift; its place is open again.", "success")
 
 
 @bp.route("/calendar/<feed_secret>.ics")
@@ -292,15 +279,11 @@ def cancel(shift_id: int):
 
 @bp.route("/<int:shift_id>/restore", methods=["POST"])
 @role_required("coordinator")
+@button_post(".coverage", "list-h")
 def restore(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            change = svc.restore_shifts(get_db(), shift_id, by=current_user, now=clock.now())
-            _notify_after_commit(change)
-            flash(f"Undone: {plural(len(change.shifts), 'shift')} on again.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".coverage") + "#list-h")
+    change = svc.restore_shifts(get_db(), shift_id, by=current_user, now=clock.now())
+    _notify_after_commit(change)
+    flash(f"Undone: {plural(len(change.shifts), 'shift')} on again.", "success")
 
 
 @bp.route("/<int:shift_id>/assign", methods=["POST"])
@@ -324,13 +307,9 @@ def assign(shift_id: int):
 
 @bp.route("/<int:shift_id>/unassign/<int:user_id>", methods=["POST"])
 @role_required("coordinator")
+@button_post(".coverage")
 def unassign(shift_id: int, user_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            change = svc.unassign(get_db(), by=current_user, shift_id=shift_id,
-                                  user_id=user_id, now=clock.now())
-            _notify_after_commit(change)
-            flash("Taken off the shift; the place is open again.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".coverage"))
+    change = svc.unassign(get_db(), by=current_user, shift_id=shift_id, user_id=user_id,
+                          now=clock.now())
+    _notify_after_commit(change)
+    flash("Taken off the shift; the place is open again.", "success")
