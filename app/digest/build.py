@@ -344,7 +344,7 @@ def _young(session: Session, sites: dict[int, Site], now: datetime) -> tuple[You
     young = []
     for ranked in ranking.rank(inputs, settings, now)[:TOP_YOUNG]:
         diary = by_id[ranked.diary_id]
-        top = max(ranked.needs, key=lambda n: ranking.tuning.KIND_WEIGHTS[n.kind] * n.urgency)
+        top = max(ranked.needs, key=lambda n: n.weight)
         young.append(YoungDiary(diary.id, diary.title, web_link(diary.url) or None,
                                 sites[diary.site_id].name, diary.published_at, top.reason))
     return tuple(young)

@@ -87,6 +87,11 @@ class Need:
     reason: str
     targets: tuple[str, ...] = ()  # site slugs, cross-post only
 
+    @property
+    def weight(self) -> float:
+        """What the need adds to the diary's priority: its urgency, weighed by its kind."""
+        return KIND_WEIGHTS[self.kind] * self.urgency
+
 
 @dataclass(frozen=True)
 class RankedDiary:
@@ -355,7 +360,7 @@ def _assess(
             _crosspost_need(diary, series.score, bar, age, site, sites),
         )
         needs = tuple(n for n in found if n is not None)
-    weighted = sum(KIND_WEIGHTS[n.kind] * n.urgency for n in needs)
+    weighted = sum(n.weight for n in needs)
     # Diminishing: every logged action makes the next one here worth less, spreading effort.
     actions = min(max(int(diary.team_actions), 0), MAX_COUNT)
     priority = relevance * weighted / (1 + ACTION_DAMPING * actions)
