@@ -43,6 +43,13 @@ def test_users_create_list_set_role_deactivate(cli_env, engine):
         res = run(["users", "deactivate", "second-" + email], cli_env)
         assert res.returncode == 0 and "deactivated" in res.stdout
         assert "deactivated" in run(["users", "list"], cli_env).stdout
+        res = run(["users", "activate", "second-" + email], cli_env)
+        assert res.returncode == 0 and res.stdout == f"second-{email} activated\n"
+        assert "deactivated" not in run(["users", "list"], cli_env).stdout
+        res = run(["users", "set-password", "second-" + email], cli_env, "a new long password\n")
+        assert res.returncode == 0 and res.stdout == f"password changed for second-{email}\n"
+        res = run(["users", "activate", "nobody-" + email], cli_env)
+        assert res.returncode == 1 and "No user with email" in res.stderr
     finally:
         from sqlalchemy import text
 

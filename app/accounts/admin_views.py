@@ -9,6 +9,7 @@ from app.accounts import users as user_service
 from app.errors import DomainError
 from app.web.auth import role_required
 from app.web.db import get_db
+from app.web.form_replies import button_post
 from app.web.forms import EmptyForm, RoleForm, UserCreateForm
 from app.web.http_errors import http_status, refuse
 
@@ -53,17 +54,11 @@ def set_role(user_id: int):
 
 @bp.route("/<int:user_id>/active", methods=["POST"])
 @role_required("admin")
+@button_post(".index")
 def toggle_active(user_id: int):
-    form = EmptyForm()
-    if form.validate_on_submit():
-        try:
-            user = user_service.get_user(get_db(), user_id)
-            if user.id == current_user.id:
-                flash("You cannot deactivate yourself.", "error")
-                return redirect(url_for(".index"))
-            user_service.set_active(get_db(), user, not user.active)
-            flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.",
-                  "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".index"))
+    user = user_service.get_user(get_db(), user_id)
+    if user.id == current_user.id:
+        flash("You cannot deactivate yourself.", "error")
+        return
+    user_service.set_active(get_db(), user, not user.active)
+    flash(f"{user.email} is now {'active' if user.active else 'deactivated'}.", "success")

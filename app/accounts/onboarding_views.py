@@ -7,17 +7,9 @@ copy instead of an error.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from collections.abc import Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from limits import parse as parse_limit
@@ -31,9 +23,11 @@ from app.errors import DomainError
 from app.mail import send
 from app.team import invites
 from app.web.auth import role_required
+from app.web.config import app_config
 from app.web.db import commit, get_db
 from app.web.extensions import limiter
-from app.web.http_errors import http_status, refuse
+from app.web.http_errors import refuse
+from app.web.sessions import fresh_session
 from models import ROLES
 
 bp = Blueprint("onboarding", __name__)
@@ -61,13 +55,9 @@ class ForgotForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
 
 
-def _config():
-    return current_app.extensions["diaryboost.config"]
-
-
 def _send(mail) -> str | None:
     """Send one mail now (after the commit); the error text, or None when it went."""
-    [(_, error)] = send(_config(), [mail])
+    [(_, error)] = send(app_config(), [mail])
     return None if error is None else str(error)
 
 
@@ -79,11 +69,26 @@ def _no_store(response):
     return response
 
 
-def _fresh_session() -> None:
-    """A password was just set from a link: the browser starts over, as at log-in. Whoever
-    was logged in here is out (the log-in page would otherwise bounce to their home) and
-    the CSRF token planted before (fixation) is dropped."""
-    session.clear()
+def _link(user, purpose: str) -> invites.Link:
+    return invites.make_link(app_config().BASE_URL, app_config().SECRET_KEY, user, purpose,
+                             clock.now())
+
+
+def _set_from_link(form: FlaskForm, set_password: Callable[[], str]):
+    """A valid post runs ``set_password``, which stores the password and returns the note
+    for the log-in page; the answer is then the redirect there, on a fresh session:
+    whoever was logged in here is out (the log-in page would otherwise bounce to their
+    home) and a CSRF token planted before is dropped. Otherwise (no post, a bad form, a
+    refusal): None and the status to draw the form again with."""
+    if not form.validate_on_submit():
+        return None, 400 if request.method == "POST" else 200
+    try:
+        note = set_password()
+    except DomainError as err:
+        return None, refuse(err)
+    fresh_session()
+    flash(note, "success")
+    return redirect(url_for("auth.login")), 200
 
 
 # Until the first user exists the log-in page is a dead end: it says where to go.
@@ -109,23 +114,19 @@ def setup():
         abort(404)  # done once: the page is gone
     token = request.values.get("token", "")
     form = SetupForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            user = invites.create_first_admin(
-                db, _config().SECRET_KEY, token=token, email=form.email.data,
-                display_name=form.display_name.data, password=form.password.data,
-                confirm=form.confirm.data, timezone=_config().TIMEZONE)
-            _fresh_session()
-            flash(f"Welcome! {user.email} is the first admin. Log in, then invite your "
-                  "teammates from Users.", "success")
-            return redirect(url_for("auth.login"))
-        except DomainError as err:
-            refuse(err)
-            status = http_status(err)
-    elif request.method == "POST":
-        status = 400
-    token_ok = invites.setup_token_ok(_config().SECRET_KEY, token)
+
+    def create_admin() -> str:
+        user = invites.create_first_admin(
+            db, app_config().SECRET_KEY, token=token, email=form.email.data,
+            display_name=form.display_name.data, password=form.password.data,
+            confirm=form.confirm.data, timezone=app_config().TIMEZONE)
+        return (f"Welcome! {user.email} is the first admin. Log in, then invite your "
+                "teammates from Users.")
+
+    to_login, status = _set_from_link(form, create_admin)
+    if to_login is not None:
+        return to_login
+    token_ok = invites.setup_token_ok(app_config().SECRET_KEY, token)
     return render_template("onboarding/setup.html", form=form, token=token,
                            token_ok=token_ok), status
 
@@ -137,22 +138,18 @@ def set_password(purpose: str, token: str):
     now = clock.now()
     form = PasswordForm()
     try:
-        user = invites.read_link(db, _config().SECRET_KEY, purpose, token, now)
+        user = invites.read_link(db, app_config().SECRET_KEY, purpose, token, now)
     except DomainError as err:
         return render_template("onboarding/password.html", form=None, error=err.message), 410
-    status = 200
-    if form.validate_on_submit():
-        try:
-            invites.use_link(db, _config().SECRET_KEY, purpose, token, form.password.data,
-                             form.confirm.data, now)
-            _fresh_session()
-            flash("Your password is set. Log in with it now.", "success")
-            return redirect(url_for("auth.login"))
-        except DomainError as err:
-            refuse(err)
-            status = http_status(err)
-    elif request.method == "POST":
-        status = 400
+
+    def use_link() -> str:
+        invites.use_link(db, app_config().SECRET_KEY, purpose, token, form.password.data,
+                         form.confirm.data, now)
+        return "Your password is set. Log in with it now."
+
+    to_login, status = _set_from_link(form, use_link)
+    if to_login is not None:
+        return to_login
     return render_template("onboarding/password.html", form=form, user=user,
                            purpose=purpose), status
 
@@ -178,8 +175,7 @@ def forgot():
             current_app.logger.warning("reset mail not sent: too many for this account",
                                        extra={"user_id": user.id})
         elif user is not None:
-            link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
-                                     clock.now())
+            link = _link(user, "reset")
             error = _send(invites.link_mail(link))
             if error:
                 current_app.logger.warning("reset mail not sent",
@@ -215,12 +211,11 @@ def invite():
     try:
         user = invites.invite(db, by=current_user, email=form.email.data,
                               display_name=form.display_name.data, role=form.role.data,
-                              timezone=_config().TIMEZONE)
+                              timezone=app_config().TIMEZONE)
     except DomainError as err:
         refuse(err)
         return redirect(url_for("admin_users.index"))
-    link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "invite",
-                             clock.now())
+    link = _link(user, "invite")
     # The one commit before the edge: the page says whether the invitation mail went out,
     # and it must not go out for a user who was never stored.
     commit()
@@ -237,6 +232,5 @@ def reset_link(user_id: int):
     if not user.active:
         flash(f"{user.email} is deactivated: reactivate the account first.", "error")
         return redirect(url_for("admin_users.index"))
-    link = invites.make_link(_config().BASE_URL, _config().SECRET_KEY, user, "reset",
-                             clock.now())
+    link = _link(user, "reset")
     return _link_result(link, _send(invites.link_mail(link)), "Password reset link")

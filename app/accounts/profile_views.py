@@ -3,19 +3,21 @@ URLs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app import clock
 from app.accounts import profile as profile_service
 from app.accounts import users as user_service
-from app.accounts.views import login_throttle, start_session
+from app.accounts.views import login_throttle
 from app.boost import our_diaries
 from app.digest import tokens as digest_tokens
 from app.errors import DomainError, PermissionDenied
 from app.web.db import get_db
+from app.web.form_replies import done, refused_inline
 from app.web.http_errors import http_status, refuse
+from app.web.sessions import start_session
 from app.zones import zone_choices
 from models import Site
 
@@ -37,11 +39,6 @@ def _render(status: int = 200, new_token: str | None = None, feed_secret: str | 
     return page, status, headers
 
 
-def _done(message: str):
-    flash(message, "success")
-    return redirect(url_for(".index"), code=303)
-
-
 @bp.route("/")
 @login_required
 def index():
@@ -50,28 +47,25 @@ def index():
 
 @bp.route("/preferences", methods=["POST"])
 @login_required
+@refused_inline(_render)
 def preferences():
-    try:
-        profile_service.update_preferences(
-            get_db(), current_user, timezone=request.form.get("timezone", ""),
-            digest_opt_in=request.form.get("digest_opt_in") == "on",
-            shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
-            recs_per_hour=request.form.get("recs_per_hour"),
-            alert_opt_in=request.form.get("alert_opt_in") == "on")
-    except DomainError as err:
-        refuse(err)
-        return _render(http_status(err))
-    return _done("Preferences saved.")
+    profile_service.update_preferences(
+        get_db(), current_user, timezone=request.form.get("timezone", ""),
+        digest_opt_in=request.form.get("digest_opt_in") == "on",
+        shift_reminder_minutes=request.form.get("shift_reminder_minutes", ""),
+        recs_per_hour=request.form.get("recs_per_hour"),
+        alert_opt_in=request.form.get("alert_opt_in") == "on")
+    return done("Preferences saved.")
 
 
-def _account_change(change, done: str, typed: dict):
+def _account_change(change, message: str, typed: dict):
     """Apply a change to the user's usernames; on a refusal nothing is stored and the form
     comes back with what was typed and the reason."""
     try:
         change()
     except DomainError as err:
         return _render(refuse(err), typed=typed)
-    return _done(done)
+    return done(message)
 
 
 @bp.route("/accounts", methods=["POST"])
@@ -126,7 +120,7 @@ def password():
         return _render(http_status(err))
     # The change ended every session; this one goes on under the new version.
     start_session(current_user._get_current_object())
-    return _done("Password changed. Other devices must log in again.")
+    return done("Password changed. Other devices must log in again.")
 
 
 @bp.route("/sessions/end-others", methods=["POST"])
@@ -134,15 +128,15 @@ def password():
 def end_other_sessions():
     user_service.end_sessions(get_db(), current_user)
     start_session(current_user._get_current_object())
-    return _done("Logged out everywhere else; this browser stays logged in.")
+    return done("Logged out everywhere else; this browser stays logged in.")
 
 
 @bp.route("/unsubscribe-links/reset", methods=["POST"])
 @login_required
 def reset_unsubscribe_links():
     digest_tokens.reset_links(get_db(), current_user)
-    return _done("Unsubscribe links in digests sent so far no longer work; new digests carry "
-          "new ones.")
+    return done("Unsubscribe links in digests sent so far no longer work; new digests carry "
+                "new ones.")
 
 
 @bp.route("/token", methods=["POST"])
@@ -157,7 +151,7 @@ def create_token():
 @login_required
 def revoke_token():
     user_service.revoke_api_token(get_db(), current_user)
-    return _done("API token revoked; programs using it can no longer connect.")
+    return done("API token revoked; programs using it can no longer connect.")
 
 
 @bp.route("/secret/rotate", methods=["POST"])

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import lookup
 from app.accounts.tokens import burn_verify, hash_password, new_token, token_digest, verify_password
 from app.errors import Conflict, NotFound, ValidationError
 from app.validation import one_line
@@ -66,10 +67,7 @@ def authenticate(session: Session, email: str, password: str, now: datetime) -> 
 
 
 def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound(f"No user with id {user_id}")
-    return user
+    return lookup.by_id(session, User, user_id, "user")
 
 
 def find_user(session: Session, email: str) -> User:

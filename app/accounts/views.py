@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
 from app import clock
 from app.accounts import login_throttle as throttle
@@ -22,6 +13,7 @@ from app.accounts import users as user_service
 from app.web.db import get_db
 from app.web.extensions import limiter
 from app.web.forms import EmptyForm, LoginForm
+from app.web.sessions import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -59,14 +51,6 @@ def _remember_device(response, email: str):
                         max_age=throttle.KNOWN_DEVICE_DAYS * 86400, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
-
-
-def start_session(user) -> None:
-    """Log ``user`` in on a fresh session: nothing (CSRF token included) survives from
-    before, so a token or cookie planted before login is worthless after it."""
-    session.clear()
-    login_user(user)
-    session.permanent = True  # lasts SESSION_LIFETIME_DAYS
 
 
 # The address limit is a cap on failures from one client over all accounts (spraying);

@@ -23,13 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.alerts import webhook
+from app.alerts.webhook_setting import webhook_url
 from app.boost import service as boost
-from app.errors import ValidationError
 from app.mail import Mail, send, templates
 from app.ranking import alerts as decide
 from app.ranking.board import BoardPlan, RecRow
 from app.sources import scrape_health
-from app.team import settings as team_settings
 from app.text import plural
 from config import Config
 from models import AlertDelivery, AlertPush, User
@@ -37,8 +36,8 @@ from models.db import unit_of_work
 
 log = logging.getLogger("diaryboost.alerts")
 
-WEBHOOK_SETTING = "alert_webhook_url"
 HOUR = timedelta(hours=1)
+
 
 @dataclass(frozen=True)
 class Call:
@@ -74,46 +73,6 @@ class AlertRun:
     failed: int  # deliveries tried and not sent
 
 
-# The webhook setting -----------------------------------------------------------------
-
-def webhook_url(session: Session) -> str | None:
-    return team_settings.value(session, WEBHOOK_SETTING)
-
-
-def set_webhook_url(session: Session, user: User, url: str, now: datetime) -> None:
-    """Save the chat webhook (admins only: the view checks); ValidationError says why a URL
-    cannot be one. Flushes; the caller commits."""
-    url = (url or "").strip()
-    problem = webhook.check_url(url)
-    if problem:
-        raise ValidationError(problem)
-    team_settings.put(session, WEBHOOK_SETTING, url, user.id, now)
-    log.info("chat webhook set", extra={"user_id": user.id, "webhook": webhook.mask(url)})
-
-
-def clear_webhook_url(session: Session, user: User) -> None:
-    if team_settings.remove(session, WEBHOOK_SETTING):
-        log.info("chat webhook removed", extra={"user_id": user.id})
-
-
-@dataclass(frozen=True)
-class WebhookStatus:
-    masked: str  # "" when none is set
-    updated_at: datetime | None
-    last_sent_at: datetime | None
-    last_error: str | None  # the latest attempt's error, None if it went through
-
-
-def webhook_status(session: Session) -> WebhookStatus:
-    row = team_settings.get(session, WEBHOOK_SETTING)
-    last = session.execute(
-        select(AlertDelivery.sent_at, AlertDelivery.error)
-        .where(AlertDelivery.channel == "webhook")
-        .order_by(AlertDelivery.claimed_at.desc(), AlertDelivery.id.desc()).limit(1)).first()
-    return WebhookStatus(webhook.mask(row.value) if row else "", row.updated_at if row else None,
-                         last.sent_at if last else None, last.error if last else None)
-
-
 # One round ----------------------------------------------------------------------------
 
 def run(sessions: sessionmaker[Session], now: datetime, config: Config) -> AlertRun:
@@ -140,7 +99,7 @@ def prepare(session: Session, now: datetime, config: Config
             ) -> tuple[int, int, list[_Outgoing]]:
     """Decide and claim; flushes. Returns (pushes started, pushes ended, what to send)."""
     live, team, plan = boost.team_plan(session, now)
-    plan = _without_paused_sites(session, live, plan, now)
+    plan = _without_paused_sites(session, plan, now)
     open_pushes = {p.diary_id: p for p in session.scalars(
         select(AlertPush).where(AlertPush.ended_at.is_(None)))}
     changes = decide.push_changes(open_pushes, plan)
@@ -161,11 +120,10 @@ def prepare(session: Session, now: datetime, config: Config
         *_claim_webhook(session, words, now)]
 
 
-def _without_paused_sites(session: Session, live, plan: BoardPlan, now: datetime) -> BoardPlan:
+def _without_paused_sites(session: Session, plan: BoardPlan, now: datetime) -> BoardPlan:
     """A site whose pages stopped showing recommend counts has its needs paused on the
     board (they rest on stale numbers): it calls nobody for help either."""
-    paused = {live.sites[a.site_id].slug for a in scrape_health.site_alerts(session, now)
-              if a.recommends_missing and a.site_id in live.sites}
+    paused = scrape_health.recommend_paused(session, now)
     if not paused:
         return plan
     return dataclasses.replace(plan, rows=tuple(r for r in plan.rows

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from app import clock
-from app.alerts import service as alert_service
-from app.errors import DomainError
+from app.alerts import webhook_setting
 from app.web.auth import role_required
 from app.web.db import get_db
-from app.web.http_errors import refuse
+from app.web.form_replies import done, refused_inline
 
 bp = Blueprint("alert_settings", __name__, url_prefix="/admin/alerts")
 
 
 def _render(status: int = 200):
     page = render_template("admin/alerts.html",
-                           webhook=alert_service.webhook_status(get_db()),
+                           webhook=webhook_setting.webhook_status(get_db()),
                            per_hour=current_app.config["ALERTS_PER_USER_PER_HOUR"],
                            base_url=current_app.config["BASE_URL"])
     # The form may have just carried the secret: keep the answer out of every cache.
@@ -32,19 +31,15 @@ def index():
 
 @bp.route("/webhook", methods=["POST"])
 @role_required("admin")
+@refused_inline(_render)
 def set_webhook():
-    try:
-        alert_service.set_webhook_url(get_db(), current_user, request.form.get("url", ""),
-                                      clock.now())
-    except DomainError as err:
-        return _render(refuse(err))
-    flash("Chat webhook saved. Calls for help go to it from the next poll.", "success")
-    return redirect(url_for(".index"), code=303)
+    webhook_setting.set_webhook_url(get_db(), current_user, request.form.get("url", ""),
+                                  clock.now())
+    return done("Chat webhook saved. Calls for help go to it from the next poll.")
 
 
 @bp.route("/webhook/remove", methods=["POST"])
 @role_required("admin")
 def remove_webhook():
-    alert_service.clear_webhook_url(get_db(), current_user)
-    flash("Chat webhook removed: calls for help go by email only.", "success")
-    return redirect(url_for(".index"), code=303)
+    webhook_setting.clear_webhook_url(get_db(), current_user)
+    return done("Chat webhook removed: calls for help go by email only.")

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, NotFound, ValidationError
+from app import lookup
+from app.errors import Conflict, ValidationError
 from models import ACTION_KINDS, Action, Diary, Site, User
 from scrapers.clean import is_web_url
 
@@ -53,9 +54,7 @@ def log_action(session: Session, *, user: User, diary_id: int, kind: str,
     """
     if kind not in ACTION_KINDS:
         raise ValidationError(f"Unknown action {kind!r}; use one of {', '.join(ACTION_KINDS)}")
-    diary = session.get(Diary, diary_id)
-    if diary is None:
-        raise NotFound(f"No diary with id {diary_id}")
+    diary = lookup.by_id(session, Diary, diary_id, "diary")
     target_id, clean_url = diary.site_id, None
     if kind == "crosspost":
         target_id, clean_url = _crosspost_target(session, diary, target_site_slug, url)

@@ -18,6 +18,7 @@ from app.boost import views as boost_views
 from app.boost.row_views import board_row_html
 from app.errors import ValidationError
 from app.web import view_cache
+from app.web.config import app_config
 from app.web.db import get_db
 
 bp = Blueprint("board_live", __name__)
@@ -26,7 +27,7 @@ bp.context_processor(boost_views._helpers)
 
 
 def status_for_page() -> board_live.BoardStatus:
-    config = current_app.extensions["diaryboost.config"]
+    config = app_config()
     return board_live.board_status(get_db(), clock.now(), config.POLL_FAILURES_TO_FLAG,
                                    config.METRICS_INTERVAL)
 

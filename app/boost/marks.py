@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
+from app import lookup
 from app.boost import service as boost_service
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import Conflict, ValidationError
 from models import MARK_KINDS, BoardMark, Diary, User
 
 # How long a just-hidden row keeps its "Undo" in place; later it is under "Hidden by you".
@@ -95,8 +96,7 @@ def mark(session: Session, user: User, diary_id: int, kind: str, now: datetime,
     """Dismiss or snooze a diary for ``user``; a new mark replaces an earlier one."""
     if kind not in MARK_KINDS:
         raise ValidationError(f"Unknown choice {kind!r}; use one of {', '.join(MARK_KINDS)}")
-    if session.get(Diary, diary_id) is None:
-        raise NotFound(f"No diary with id {diary_id}")
+    lookup.by_id(session, Diary, diary_id, "diary")
     until = snooze_until(snooze or "", now, zone or ZoneInfo(user.timezone)) \
         if kind == "snooze" else None
     row = session.get(BoardMark, (user.id, diary_id))

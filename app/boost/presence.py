@@ -57,7 +57,7 @@ def team_state(session: Session, now: datetime, live_ids: Iterable[int]
             .join(Shift, Shift.id == ShiftAssignment.shift_id)
             .where(ShiftAssignment.released_at.is_(None), Shift.cancelled_at.is_(None),
                    Shift.starts_at > now,
-                   Shift.starts_at <= now + timedelta(hours=ranking.ARRIVE_HOURS))
+                   Shift.starts_at <= now + timedelta(hours=ranking.tuning.ARRIVE_HOURS))
             .group_by(ShiftAssignment.user_id)):
         shift_starts[user_id] = starts_at
     spent = dict(session.execute(

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import ranking
+from app import lookup, ranking
 from app.boost import board_cache, our_diaries
 from app.boost.actions import is_web_url
 from app.boost.charts import SPARK_MAX_POINTS, thin
@@ -120,7 +120,7 @@ class _Live:
 
 def _window_hours(site: Site) -> float:
     return max(site.rec_window_hours, site.crosspost_window_hours,
-               ranking.COMMENT_WINDOW_HOURS)
+               ranking.tuning.COMMENT_WINDOW_HOURS)
 
 
 def _load(session: Session, now: datetime, only_site_id: int | None = None) -> _Live:
@@ -345,12 +345,11 @@ def _check_filters(sites: Iterable[Site], site: str | None, need: str | None) ->
     raise ValidationError(f"Unknown site {site!r}")
 
 
-def _pause_unreadable_sites(session: Session, live: _Live, entries: list, now: datetime) -> list:
+def _pause_unreadable_sites(session: Session, entries: list, now: datetime) -> list:
     """Recommend needs of a site whose pages stopped showing recommend counts rest on stale
     numbers: they are paused (Boost today says why) rather than shown as if current. The
     diaries stay listed, last in the list, with their last known counts."""
-    slugs = {live.sites[a.site_id].slug for a in scrape_health.site_alerts(session, now)
-             if a.recommends_missing and a.site_id in live.sites}
+    slugs = scrape_health.recommend_paused(session, now)
     if not slugs:
         return entries
     kept = [e for e in entries if e[0].site_slug not in slugs]
@@ -398,7 +397,7 @@ def _board(session: Session, now: datetime, site_id: int | None, viewer: User | 
     entries = [(r, g, False) for r, g, _ in _ranked(plan, _NOBODY)]
     # Kept entries are the same objects, paused ones new (their recommend need removed).
     same = {id(e) for e in entries}
-    result = _pause_unreadable_sites(session, live, entries, now)
+    result = _pause_unreadable_sites(session, entries, now)
     entries = [e for e in result if id(e) in same]
     paused = [e for e in result if id(e) not in same]
     for_user: dict[int, set[int]] = defaultdict(set)
@@ -533,9 +532,7 @@ def boost_list(session: Session, user: User, now: datetime, site: str | None = N
 def boost_row(session: Session, user: User, now: datetime, diary_id: int) -> BoostRow | None:
     """One diary's row as on Boost today (after an action); its needs are empty when it
     needs nothing now, and the result is None when the diary is no longer live."""
-    diary = session.get(Diary, diary_id)
-    if diary is None:
-        raise NotFound(f"No diary with id {diary_id}")
+    diary = lookup.by_id(session, Diary, diary_id, "diary")
     board = _shared_board(session, user, now, diary.site_id)
     mine = [e for e in _entries_for(board, user) if e[0].diary_id == diary_id]
     if not mine:
@@ -592,9 +589,7 @@ class DiaryDetail:
 def diary_detail(session: Session, user: User, diary_id: int, now: datetime) -> DiaryDetail:
     """Everything the diary page shows: counts over time, the need breakdown (even when it
     needs nothing), the cross-post group and who did what."""
-    diary = session.get(Diary, diary_id)
-    if diary is None:
-        raise NotFound(f"No diary with id {diary_id}")
+    diary = lookup.by_id(session, Diary, diary_id, "diary")
     site = diary.site
     metrics = session.execute(
         select(DiaryMetric.observed_at, DiaryMetric.recommends, DiaryMetric.comments)

@@ -1,14 +1,16 @@
-"""`users create|list|set-role|deactivate|activate`."""
+"""`users create|list|set-role|deactivate|activate|set-password`."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
+from sqlalchemy.orm import Session
 
 from app.accounts import users as user_service
 from app.cli import Env, cli, pass_env
-from models import ROLES
+from models import ROLES, User
 from models.db import unit_of_work
 
 
@@ -58,35 +60,43 @@ def users_list(env: Env) -> None:
                        f"{user.display_name}")
 
 
+def _change_user(env: Env, email: str, change: Callable[[Session, User], object]) -> User:
+    """Apply ``change`` to the user with ``email``, in one unit of work."""
+    with unit_of_work(env.sessions) as session:
+        user = user_service.find_user(session, email)
+        change(session, user)
+    return user
+
+
 @users_group.command("set-role")
 @click.argument("email")
 @click.argument("role", type=click.Choice(ROLES))
 @pass_env
 def users_set_role(env: Env, email: str, role: str) -> None:
     """Change a user's role."""
-    with unit_of_work(env.sessions) as session:
-        user = user_service.set_role(session, user_service.find_user(session, email), role)
+    user = _change_user(env, email, lambda session, u: user_service.set_role(session, u, role))
     click.echo(f"{user.email} is now {user.role}")
 
 
-@users_group.command("deactivate")
-@click.argument("email")
-@pass_env
-def users_deactivate(env: Env, email: str) -> None:
-    """Deactivate a user: they can no longer log in; their history stays."""
-    with unit_of_work(env.sessions) as session:
-        user = user_service.set_active(session, user_service.find_user(session, email), False)
-    click.echo(f"{user.email} deactivated")
+# One switch, two commands: what each is called, sets, and says in --help.
+ACTIVATION = (
+    ("deactivate", False, "Deactivate a user: they can no longer log in; their history stays."),
+    ("activate", True, "Reactivate a user."),
+)
 
 
-@users_group.command("activate")
-@click.argument("email")
-@pass_env
-def users_activate(env: Env, email: str) -> None:
-    """Reactivate a user."""
-    with unit_of_work(env.sessions) as session:
-        user = user_service.set_active(session, user_service.find_user(session, email), True)
-    click.echo(f"{user.email} activated")
+def _activation_command(name: str, active: bool, doc: str) -> None:
+    @users_group.command(name, help=doc)
+    @click.argument("email")
+    @pass_env
+    def command(env: Env, email: str) -> None:
+        user = _change_user(env, email,
+                            lambda session, u: user_service.set_active(session, u, active))
+        click.echo(f"{user.email} {name}d")
+
+
+for _name, _active, _doc in ACTIVATION:
+    _activation_command(_name, _active, _doc)
 
 
 @users_group.command("set-password")
@@ -95,6 +105,6 @@ def users_activate(env: Env, email: str) -> None:
 def users_set_password(env: Env, email: str) -> None:
     """Set a new password (prompt or stdin)."""
     password = _read_password()
-    with unit_of_work(env.sessions) as session:
-        user_service.set_password(session, user_service.find_user(session, email), password)
+    _change_user(env, email,
+                 lambda session, u: user_service.set_password(session, u, password))
     click.echo(f"password changed for {email}")

@@ -18,6 +18,8 @@ from app import ranking
 from app.boost import our_diaries
 from app.digest import outcomes
 from app.digest.weeks import parse_week
+from app.shifts import coverage
+from app.shifts.coverage import CoverageGap, OpenPlace
 from app.sources import scrape_health
 from app.sources.service import feed_health
 from app.sources.sites import site_settings
@@ -97,8 +99,11 @@ class Contributor:
 @dataclass(frozen=True)
 class HelpedDiary:
     diary: DiaryResult
-    actions: int
-    helpers: int
+    helpers: int  # distinct teammates who logged an action for it
+
+    @property
+    def actions(self) -> int:
+        return self.diary.team_actions
 
 
 @dataclass(frozen=True)
@@ -109,22 +114,6 @@ class Crosspost:
     url: str | None
     by: str
     at: datetime
-
-
-@dataclass(frozen=True)
-class OpenPlace:
-    site_name: str
-    starts_at: datetime
-    ends_at: datetime
-    focus: str
-    open_count: int
-
-
-@dataclass(frozen=True)
-class CoverageGap:
-    site_name: str
-    starts_at: datetime
-    people_on: int
 
 
 @dataclass(frozen=True)
@@ -171,7 +160,7 @@ class WeekDigest:
     ahead_start: datetime
     ahead_end: datetime
     shifts_ahead: int
-    open_places: tuple[OpenPlace, ...]
+    open_places: tuple[OpenPlace, ...]  # as the Shifts page has them (site None: any site)
     coverage_gaps: tuple[CoverageGap, ...]
     young: tuple[YoungDiary, ...]
     # Admins only
@@ -314,7 +303,7 @@ def _helped(actions: Sequence[Action], results: dict[int, DiaryResult]) -> tuple
     helpers: dict[int, set[int]] = defaultdict(set)
     for a in actions:
         helpers[a.diary_id].add(a.user_id)
-    rows = [HelpedDiary(results[diary_id], results[diary_id].team_actions, len(users))
+    rows = [HelpedDiary(results[diary_id], len(users))
             for diary_id, users in helpers.items()]
     rows.sort(key=lambda h: (-h.actions, -h.diary.impact, h.diary.diary_id))
     return tuple(rows[:TOP_HELPED])
@@ -326,14 +315,8 @@ def _shifts_ahead(session: Session, start: datetime, end: datetime):
         Shift.cancelled_at.is_(None), Shift.starts_at < end, Shift.ends_at > start)) or 0
     if not shifts_ahead:
         return (), (), 0
-    from app.shifts import coverage
-
-    places = tuple(OpenPlace(site_name=p.site_name or "any site", starts_at=p.starts_at,
-                             ends_at=p.ends_at, focus=p.focus, open_count=p.open_count)
-                   for p in coverage.open_places(session, start, end) if p.open_count > 0)
-    gaps = tuple(CoverageGap(site_name=g.site_name, starts_at=g.starts_at,
-                             people_on=g.people_on)
-                 for g in coverage.worst_covered_hours(session, start, end, limit=5))
+    places = tuple(coverage.open_places(session, start, end))
+    gaps = tuple(coverage.worst_covered_hours(session, start, end, limit=5))
     return places, gaps, shifts_ahead
 
 
@@ -361,7 +344,7 @@ def _young(session: Session, sites: dict[int, Site], now: datetime) -> tuple[You
     young = []
     for ranked in ranking.rank(inputs, settings, now)[:TOP_YOUNG]:
         diary = by_id[ranked.diary_id]
-        top = max(ranked.needs, key=lambda n: ranking.KIND_WEIGHTS[n.kind] * n.urgency)
+        top = max(ranked.needs, key=lambda n: n.weight)
         young.append(YoungDiary(diary.id, diary.title, web_link(diary.url) or None,
                                 sites[diary.site_id].name, diary.published_at, top.reason))
     return tuple(young)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    current_app,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, make_response, render_template, request
 from flask_login import current_user
 
 from app import clock
 from app.digest import preview as digest_preview
-from app.digest import tokens, weeks
+from app.digest import tokens
 from app.web.auth import role_required
+from app.web.config import app_config
 from app.web.db import get_db
 from app.web.extensions import csrf
+from app.web.week_arg import week_arg
 
 bp = Blueprint("digest", __name__, url_prefix="/digest")
 
@@ -28,17 +22,13 @@ EMAIL_FRAME_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:
                    "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
 
 
-def _config():
-    return current_app.extensions["diaryboost.config"]
-
-
 @bp.get("/preview")
 @role_required("coordinator")
 def preview():
-    arg = weeks.read_week_arg(request.args.get("week"))
-    if arg.redirect_to:
-        return redirect(url_for(".preview", week=arg.redirect_to), 301)
-    page = digest_preview.preview_page(get_db(), arg.label, clock.now(), _config(),
+    arg, moved = week_arg(".preview")
+    if moved is not None:
+        return moved
+    page = digest_preview.preview_page(get_db(), arg.label, clock.now(), app_config(),
                                        current_user)
     return render_template("digest/preview.html", page=page,
                            week_error=arg.error), 400 if arg.error else 200
@@ -48,7 +38,7 @@ def preview():
 @role_required("coordinator")
 def preview_email():
     html = digest_preview.preview_html(get_db(), request.args.get("week"), clock.now(),
-                                       _config(), current_user)
+                                       app_config(), current_user)
     response = make_response(html)
     response.headers["Content-Security-Policy"] = EMAIL_FRAME_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -60,7 +50,7 @@ def preview_email():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
 def unsubscribe(token: str):
-    secret = _config().SECRET_KEY
+    secret = app_config().SECRET_KEY
     if request.method == "POST":
         user = tokens.unsubscribe(get_db(), secret, token)
         return render_template("digest/unsubscribed.html", user=user)

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from app.ranking.board import REACH_HOURS, BoardPlan, RecRow, Teammate
+from app.ranking.board import BoardPlan, RecRow, Teammate
+from app.ranking.tuning import REACH_HOURS
 
 
 def calls_for_help(plan: BoardPlan) -> list[RecRow]:

@@ -22,8 +22,6 @@ from typing import Literal
 
 from app.ranking.bar import STALE_HOURS, Bar, RecList, list_position, site_bar
 from app.ranking.needs import (
-    MIN_PACE_SPAN_HOURS,
-    PACE_WINDOW_HOURS,
     DiaryInput,
     RankedDiary,
     SiteSettings,
@@ -35,27 +33,21 @@ from app.ranking.needs import (
     rec_gate,
 )
 from app.ranking.ours import mark_ours
+from app.ranking.tuning import (
+    ARRIVE_HOURS,
+    ENTER_MARGIN,
+    MIN_PACE_SPAN_HOURS,
+    ON_ITS_OWN_HOURS,
+    PACE_WINDOW_HOURS,
+    PROTECT_MARGIN,
+    REACH_HOURS,
+    SHIFT_END_HOURS,
+    YOUNG_HOURS,
+)
 from app.text import plural
 
 Group = Literal["act", "protect", "watch"]
 
-# How much of its own pace a diary is credited with when judging whether a push can lift
-# it: a push now still counts almost fully when its readers come (tuned in bench/ranking.py).
-REACH_HOURS = 0.25
-# "No help needed" only when its own pace takes it over before the next poll or so.
-ON_ITS_OWN_HOURS = 0.1
-# Aim this many recs above the score to beat: the bar moves while the team works.
-ENTER_MARGIN = 1.0
-# A listed diary less than this many recs above the first one off the list gets protected.
-PROTECT_MARGIN = 2.0
-# Budget left in the last stretch of a shift can go to young diaries, where an early rec
-# counts most. Off: in bench/ranking.py it spent ~27 recs a day for no extra placement.
-SHIFT_END_HOURS = 0.0
-YOUNG_HOURS = 2.0
-# Teammates whose shift starts within this many hours finish a push that those online now
-# start: a rec not given before a shift ends is lost to that diary (two shifts' recs
-# together lift diaries that one shift alone cannot).
-ARRIVE_HOURS = 0.25
 
 
 @dataclass(frozen=True)

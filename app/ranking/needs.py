@@ -17,23 +17,21 @@ from typing import Literal
 
 from app.ranking.bar import STALE_HOURS
 from app.ranking.curves import Curve
+from app.ranking.tuning import (
+    ACTION_DAMPING,
+    COMMENT_TARGET_AGE_HOURS,
+    COMMENT_WINDOW_HOURS,
+    CROSSPOST_SHARE,
+    KIND_WEIGHTS,
+    MIN_PACE_SPAN_HOURS,
+    PACE_WINDOW_HOURS,
+    REC_MARGIN,
+    TEAM_RECS_PER_HOUR,
+)
 from app.text import plural
 
 NeedKind = Literal["recommend", "comment", "crosspost"]
 
-# The bar moves while the team works, so "comfortably on the list" keeps a safety margin.
-REC_MARGIN = 0.1
-# Share of the bar at which a diary is "near the rec list" and worth cross-posting.
-CROSSPOST_SHARE = 0.75
-# What a coordinated push can plausibly add in an hour; deficits beyond it are long shots.
-TEAM_RECS_PER_HOUR = 10.0
-PACE_WINDOW_HOURS = 1.0
-# Two polls minutes apart must not turn 3 recs into a pace of 180/h.
-MIN_PACE_SPAN_HOURS = 0.25
-COMMENT_TARGET_AGE_HOURS = 2.0
-COMMENT_WINDOW_HOURS = 6.0
-ACTION_DAMPING = 0.3
-KIND_WEIGHTS: Mapping[str, float] = {"recommend": 1.0, "crosspost": 0.7, "comment": 0.5}
 # Caps keep the float maths finite whatever a broken scrape or a typo in settings sends.
 MAX_COUNT = 10**9
 MAX_TOPIC = 1000.0
@@ -88,6 +86,11 @@ class Need:
     urgency: float  # 0..1
     reason: str
     targets: tuple[str, ...] = ()  # site slugs, cross-post only
+
+    @property
+    def weight(self) -> float:
+        """What the need adds to the diary's priority: its urgency, weighed by its kind."""
+        return KIND_WEIGHTS[self.kind] * self.urgency
 
 
 @dataclass(frozen=True)
@@ -357,7 +360,7 @@ def _assess(
             _crosspost_need(diary, series.score, bar, age, site, sites),
         )
         needs = tuple(n for n in found if n is not None)
-    weighted = sum(KIND_WEIGHTS[n.kind] * n.urgency for n in needs)
+    weighted = sum(n.weight for n in needs)
     # Diminishing: every logged action makes the next one here worth less, spreading effort.
     actions = min(max(int(diary.team_actions), 0), MAX_COUNT)
     priority = relevance * weighted / (1 + ACTION_DAMPING * actions)

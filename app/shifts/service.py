@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import lookup
 from app.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from app.validation import check_date
 from models import FOCUSES, Shift, ShiftAssignment, Site, User
@@ -96,6 +97,24 @@ def active(shift: Shift) -> list[ShiftAssignment]:
     return [a for a in shift.assignments if a.released_at is None]
 
 
+def _bump(shift: Shift, now: datetime) -> None:
+    """The shift changed: its calendar events (the shift's and each place's) move on one
+    sequence number, so subscribed calendars replace their copies."""
+    shift.sequence += 1
+    shift.updated_at = now
+    for assignment in shift.assignments:
+        assignment.sequence += 1
+
+
+def _set_cancelled(change: ShiftChange, shift: Shift, cancelled_at: datetime | None,
+                   notice: str, *, by: User, now: datetime) -> None:
+    """Cancel (``cancelled_at``) or restore (None) one shift; everyone still holding a
+    place on it hears of it, except ``by`` who did it."""
+    shift.cancelled_at = cancelled_at
+    _bump(shift, now)
+    change.notices.extend(Notice(notice, a.id) for a in active(shift) if a.user_id != by.id)
+
+
 def open_count(shift: Shift) -> int:
     return max(0, shift.places - len(active(shift)))
 
@@ -167,8 +186,8 @@ def _check_fields(session: Session, site_id: int | None, focus: str, places: int
         raise ValidationError(f"Focus must be one of {', '.join(FOCUSES)}")
     if not 1 <= places <= 50:
         raise ValidationError("A shift needs between 1 and 50 people")
-    if site_id is not None and session.get(Site, site_id) is None:
-        raise NotFound(f"No site with id {site_id}")
+    if site_id is not None:
+        lookup.by_id(session, Site, site_id, "site")
 
 
 def _require_coordinator(user: User) -> None:
@@ -415,12 +434,9 @@ def update_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
             continue
         shift.site_id, shift.focus, shift.places, shift.note = site_id, focus, places, note
         shift.starts_at, shift.ends_at = starts_at, ends_at
-        shift.sequence += 1
-        shift.updated_at = now
+        _bump(shift, now)
         session.flush()
         session.refresh(shift, ["site"])
-        for assignment in shift.assignments:
-            assignment.sequence += 1
         for assignment in holders:
             if moved:
                 clash = _clash(session, assignment.user_id, shift)
@@ -473,13 +489,7 @@ def restore_shifts(session: Session, shift_id: int, *, by: User, now: datetime) 
             .order_by(Shift.starts_at)))
     change = ShiftChange(shifts=shifts)
     for shift in shifts:
-        shift.cancelled_at = None
-        shift.sequence += 1
-        shift.updated_at = now
-        for assignment in shift.assignments:
-            assignment.sequence += 1
-            if assignment.released_at is None and assignment.user_id != by.id:
-                change.notices.append(Notice("restored", assignment.id))
+        _set_cancelled(change, shift, None, "restored", by=by, now=now)
     session.flush()
     return change
 
@@ -521,13 +531,7 @@ def cancel_shifts(session: Session, shift_id: int, *, by: User, scope: str = "on
         raise Conflict("That shift is already cancelled")
     change = ShiftChange(shifts=[])
     for shift in _series_targets(session, target, scope):
-        shift.cancelled_at = now
-        shift.sequence += 1
-        shift.updated_at = now
-        for assignment in shift.assignments:
-            assignment.sequence += 1
-            if assignment.released_at is None and assignment.user_id != by.id:
-                change.notices.append(Notice("cancelled", assignment.id))
+        _set_cancelled(change, shift, now, "cancelled", by=by, now=now)
         change.shifts.append(shift)
     session.flush()
     return change

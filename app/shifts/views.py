@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -38,7 +28,9 @@ from app.shifts import mail as shift_mail
 from app.shifts import service as svc
 from app.text import plural
 from app.web.auth import role_required
+from app.web.config import app_config
 from app.web.db import after_commit, get_db
+from app.web.form_replies import button_post
 from app.web.forms import EmptyForm
 from app.web.http_errors import refuse
 from models import FOCUSES
@@ -90,12 +82,8 @@ class AssignForm(FlaskForm):
     user_id = SelectField("Teammate", coerce=int)
 
 
-def _config():
-    return current_app.extensions["diaryboost.config"]
-
-
 def _zone():
-    return svc.zone_of(current_user, _config().TIMEZONE)
+    return svc.zone_of(current_user, app_config().TIMEZONE)
 
 
 def _template_helpers() -> dict:
@@ -121,7 +109,7 @@ def _times(form: ShiftForm) -> dict:
 
 def _notify_after_commit(change: svc.ShiftChange) -> None:
     """Tell the affected teammates once the edge has committed (never before)."""
-    config = _config()
+    config = app_config()
     mails = shift_mail.notice_mails(get_db(), config, change.notices)
     if mails:
         after_commit(lambda: shift_mail.send_mails(config, mails))
@@ -136,50 +124,36 @@ def mine():
     db = get_db()
     return render_template("shifts/mine.html", mine=svc.my_shifts(db, current_user, now),
                            open_shifts=svc.open_shifts(db, current_user, now), now=now,
-                           cutoff=_config().SHIFT_DROP_CUTOFF_HOURS,
+                           cutoff=app_config().SHIFT_DROP_CUTOFF_HOURS,
                            action_form=EmptyForm(), **_template_helpers())
 
 
 @bp.route("/<int:shift_id>/claim", methods=["POST"])
 @login_required
+@button_post(".mine")
 def claim(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            svc.claim(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
-            flash("You're on it: the shift is in your list and your calendar feed.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".mine"))
+    svc.claim(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
+    flash("You're on it: the shift is in your list and your calendar feed.", "success")
 
 
 @bp.route("/<int:shift_id>/claim-series", methods=["POST"])
 @login_required
+@button_post(".mine")
 def claim_series(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            result = svc.claim_series(get_db(), user=current_user, shift_id=shift_id,
-                                      now=clock.now())
-            if result.claimed:
-                flash(f"You're on {plural(len(result.claimed), 'shift')} of the series.",
-                      "success")
-            for shift, why in result.skipped:
-                flash(f"Skipped {svc.describe(shift, _zone())}: {why}", "error")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".mine"))
+    result = svc.claim_series(get_db(), user=current_user, shift_id=shift_id, now=clock.now())
+    if result.claimed:
+        flash(f"You're on {plural(len(result.claimed), 'shift')} of the series.", "success")
+    for shift, why in result.skipped:
+        flash(f"Skipped {svc.describe(shift, _zone())}: {why}", "error")
 
 
 @bp.route("/<int:shift_id>/drop", methods=["POST"])
 @login_required
+@button_post(".mine")
 def drop(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
-                     cutoff_hours=_config().SHIFT_DROP_CUTOFF_HOURS)
-            flash("You dropped that shift; its place is open again.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".mine"))
+    svc.drop(get_db(), user=current_user, shift_id=shift_id, now=clock.now(),
+             cutoff_hours=app_config().SHIFT_DROP_CUTOFF_HOURS)
+    flash("You dropped that shift; its place is open again.", "success")
 
 
 @bp.route("/calendar/<feed_secret>.ics")
@@ -188,8 +162,8 @@ def calendar(feed_secret: str):
     user = user_for_feed_secret(get_db(), feed_secret)
     if user is None:
         abort(404)
-    body = calendar_service.user_calendar(get_db(), user, clock.now(), _config().BASE_URL,
-                                          _config().SHIFT_REMINDER_MINUTES)
+    body = calendar_service.user_calendar(get_db(), user, clock.now(), app_config().BASE_URL,
+                                          app_config().SHIFT_REMINDER_MINUTES)
     return Response(body, mimetype="text/calendar",
                     headers={"Cache-Control": "private, max-age=300",
                              "Content-Disposition": 'inline; filename="diaryboost-shifts.ics"'})
@@ -305,15 +279,11 @@ def cancel(shift_id: int):
 
 @bp.route("/<int:shift_id>/restore", methods=["POST"])
 @role_required("coordinator")
+@button_post(".coverage", "list-h")
 def restore(shift_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            change = svc.restore_shifts(get_db(), shift_id, by=current_user, now=clock.now())
-            _notify_after_commit(change)
-            flash(f"Undone: {plural(len(change.shifts), 'shift')} on again.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".coverage") + "#list-h")
+    change = svc.restore_shifts(get_db(), shift_id, by=current_user, now=clock.now())
+    _notify_after_commit(change)
+    flash(f"Undone: {plural(len(change.shifts), 'shift')} on again.", "success")
 
 
 @bp.route("/<int:shift_id>/assign", methods=["POST"])
@@ -337,13 +307,9 @@ def assign(shift_id: int):
 
 @bp.route("/<int:shift_id>/unassign/<int:user_id>", methods=["POST"])
 @role_required("coordinator")
+@button_post(".coverage")
 def unassign(shift_id: int, user_id: int):
-    if EmptyForm().validate_on_submit():
-        try:
-            change = svc.unassign(get_db(), by=current_user, shift_id=shift_id,
-                                  user_id=user_id, now=clock.now())
-            _notify_after_commit(change)
-            flash("Taken off the shift; the place is open again.", "success")
-        except DomainError as err:
-            refuse(err)
-    return redirect(url_for(".coverage"))
+    change = svc.unassign(get_db(), by=current_user, shift_id=shift_id, user_id=user_id,
+                          now=clock.now())
+    _notify_after_commit(change)
+    flash("Taken off the shift; the place is open again.", "success")

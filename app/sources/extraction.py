@@ -14,7 +14,8 @@ from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, ValidationError
+from app import lookup
+from app.errors import ValidationError
 from app.sources.service import check_url
 from models import ExtractionRule, Site
 from scrapers.adapters import get_adapter
@@ -23,10 +24,7 @@ from scrapers.rules import FIELDS, Rule, RuleError, extract, validate
 
 
 def _site(session: Session, site_id: int) -> Site:
-    site = session.get(Site, site_id)
-    if site is None:
-        raise NotFound(f"No site with id {site_id}")
-    return site
+    return lookup.by_id(session, Site, site_id, "site")
 
 
 def rules_of(session: Session, site_id: int) -> dict[str, Rule]:

@@ -17,6 +17,7 @@ from scrapers.health import WINDOW, MissingField, Read, missing_fields
 @dataclass(frozen=True)
 class SiteAlert:
     site_id: int
+    site_slug: str
     site_name: str
     base_url: str
     missing: tuple[MissingField, ...]
@@ -34,7 +35,7 @@ class SiteAlert:
 
 def site_alerts(session: Session, now: datetime) -> list[SiteAlert]:
     """Enabled sites whose diary pages stopped showing what their adapter reads."""
-    sites = session.execute(select(Site.id, Site.name, Site.base_url, Site.platform)
+    sites = session.execute(select(Site.id, Site.slug, Site.name, Site.base_url, Site.platform)
                             .where(Site.enabled.is_(True)).order_by(Site.name)).all()
     reads: dict[int, list[Read]] = {}
     for row in session.execute(
@@ -55,5 +56,12 @@ def site_alerts(session: Session, now: datetime) -> list[SiteAlert]:
             continue
         missing = missing_fields(reads.get(site.id, ()), expected, now)
         if missing:
-            alerts.append(SiteAlert(site.id, site.name, site.base_url, missing))
+            alerts.append(SiteAlert(site.id, site.slug, site.name, site.base_url, missing))
     return alerts
+
+
+def recommend_paused(session: Session, now: datetime) -> set[str]:
+    """The slugs of the sites whose pages stopped showing recommend counts: recommend needs
+    there would rest on stale numbers, so the board pauses them (Boost today says why)
+    and nobody is called for help on them."""
+    return {a.site_slug for a in site_alerts(session, now) if a.recommends_missing}

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app import lookup
 from app.errors import Conflict, NotFound, ValidationError
 from app.text import plural, plural_noun
 from app.validation import INT32_MAX, one_line
@@ -62,10 +63,7 @@ def get_site(session: Session, slug: str) -> Site:
 
 
 def get_feed(session: Session, feed_id: int) -> Feed:
-    feed = session.get(Feed, feed_id)
-    if feed is None:
-        raise NotFound(f"No feed with id {feed_id}")
-    return feed
+    return lookup.by_id(session, Feed, feed_id, "feed")
 
 
 def list_sites(session: Session) -> list[Site]:
@@ -263,9 +261,7 @@ def update_site_settings(session: Session, site_id: int, **settings) -> Site:
     rec_list_url (blank: none). A bad value raises ValidationError naming the field;
     nothing changes.
     """
-    site = session.get(Site, site_id)
-    if site is None:
-        raise NotFound(f"No site with id {site_id}")
+    site = lookup.by_id(session, Site, site_id, "site")
     unknown = sorted(set(settings) - set(SITE_SETTINGS))
     if unknown:
         noun = "setting" if len(unknown) == 1 else plural_noun("setting")

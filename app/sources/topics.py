@@ -15,7 +15,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, NotFound, ValidationError
+from app import lookup
+from app.errors import Conflict, ValidationError
 from models import RULE_FIELDS, TopicRule
 
 MAX_WEIGHT = 100.0
@@ -29,10 +30,7 @@ def list_rules(session: Session) -> list[TopicRule]:
 
 
 def get_rule(session: Session, rule_id: int) -> TopicRule:
-    rule = session.get(TopicRule, rule_id)
-    if rule is None:
-        raise NotFound(f"No topic rule with id {rule_id}")
-    return rule
+    return lookup.by_id(session, TopicRule, rule_id, "topic rule")
 
 
 def _phrase(value: str) -> str:

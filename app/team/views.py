@@ -3,7 +3,7 @@ the team's settings."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from app import clock
@@ -12,7 +12,9 @@ from app.digest import weeks
 from app.team import service as team_service
 from app.web.auth import role_required
 from app.web.db import get_db
+from app.web.form_replies import done
 from app.web.templating import viewer_zone
+from app.web.week_arg import week_arg
 from models import ACTION_KINDS
 
 bp = Blueprint("team", __name__, url_prefix="/team")
@@ -22,9 +24,9 @@ bp = Blueprint("team", __name__, url_prefix="/team")
 @role_required("coordinator")
 def index():
     # Weeks are named as on the Digest page (2026-W47); old date links redirect.
-    arg = weeks.read_week_arg(request.args.get("week"))
-    if arg.redirect_to:
-        return redirect(url_for(".index", week=arg.redirect_to), 301)
+    arg, moved = week_arg(".index")
+    if moved is not None:
+        return moved
     zone = viewer_zone()
     current = weeks.week_at(clock.now(), zone.key)
     span = weeks.parse_week(arg.label, zone.key) if arg.label else current
@@ -43,6 +45,5 @@ def index():
 def settings():
     on = request.form.get("prefer_ours") == "on"
     our_diaries.set_prefer_ours(get_db(), current_user, on, clock.now())
-    flash("Our own diaries now come first in their group on Boost today." if on else
-          "Our own diaries are ranked like any other again.", "success")
-    return redirect(url_for(".index") + "#team-settings", code=303)
+    return done("Our own diaries now come first in their group on Boost today." if on else
+                "Our own diaries are ranked like any other again.", "team-settings")

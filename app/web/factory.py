@@ -13,6 +13,7 @@ from app import clock
 from app.accounts import login_throttle
 from app.boost import board_cache
 from app.web import access_log, db, request_bounds, security
+from app.web.config import CONFIG_KEY
 from app.web.extensions import csrf, limiter, login_manager
 from app.web.http_errors import register_error_handlers
 from config import PROJECT_ROOT, Config
@@ -27,7 +28,7 @@ def create_app(config: Config | None = None,
                 static_folder=str(PROJECT_ROOT / "static"),
                 instance_path=str(config.INSTANCE_PATH))
     app.config.from_mapping(config.flask_settings())
-    app.extensions["diaryboost.config"] = config
+    app.extensions[CONFIG_KEY] = config
     app.json = request_bounds.BoundedJSONProvider(app)
     app.url_value_preprocessor(request_bounds.url_ids)
     app.before_request(request_bounds.refuse_nul_bytes)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.alerts import service as alerts
+from app.alerts import webhook_setting
 from app.boost import service as boost
 from app.ranking.alerts import calls_for_help
 from models import AlertDelivery, AlertPush
@@ -39,7 +40,7 @@ def test_the_world_is_a_call_for_help(db_session, team):
 def test_one_email_per_opted_in_teammate_and_one_chat_post_per_push(
         db_session, team, config, smtp_server, receiver):
     inbox, _ = smtp_server
-    alerts.set_webhook_url(db_session, team.admin, receiver.url, NOW)
+    webhook_setting.set_webhook_url(db_session, team.admin, receiver.url, NOW)
     rounds(db_session, team, config, 4)
     assert sorted(m["To"] for m in inbox.messages) == sorted(u.email for u in team.opted_in)
     assert len(receiver.bodies) == 1
@@ -68,7 +69,7 @@ def test_one_email_per_opted_in_teammate_and_one_chat_post_per_push(
 def test_a_new_push_alerts_again_after_the_diary_fell_out_of_reach(
         db_session, team, config, smtp_server, receiver):
     inbox, _ = smtp_server
-    alerts.set_webhook_url(db_session, team.admin, receiver.url, NOW)
+    webhook_setting.set_webhook_url(db_session, team.admin, receiver.url, NOW)
     rounds(db_session, team, config, 3)
     assert (len(inbox.messages), len(receiver.bodies)) == (3, 1)
     # Five teammates leave the team: the rest cannot lift it either. The push ends.
@@ -134,7 +135,7 @@ def test_the_hourly_limit_holds_and_the_rest_come_after_the_hour(
 def test_a_restart_or_a_second_scheduler_never_sends_twice(
         db_session, team, config, smtp_server, receiver):
     inbox, _ = smtp_server
-    alerts.set_webhook_url(db_session, team.admin, receiver.url, NOW)
+    webhook_setting.set_webhook_url(db_session, team.admin, receiver.url, NOW)
     poll(db_session, team, NOW)
     alerts.run(sessions_of(db_session), NOW, config)
     # A second process that loaded the same plan before the first one's claims: its own
@@ -151,7 +152,7 @@ def test_a_failing_webhook_or_smtp_server_is_recorded_and_the_round_goes_on(
         db_session, team, config, smtp_server, receiver, caplog):
     inbox, _ = smtp_server
     receiver.status = 500
-    alerts.set_webhook_url(db_session, team.admin, receiver.url, NOW)
+    webhook_setting.set_webhook_url(db_session, team.admin, receiver.url, NOW)
     inbox.refuse_next = 1
     with caplog.at_level(logging.WARNING, logger="diaryboost.alerts"):
         done = rounds(db_session, team, config, 2)
@@ -173,7 +174,7 @@ def test_a_webhook_refusing_connections_or_too_slow_does_not_stop_the_round(
     inbox, _ = smtp_server
     from tests.smtp import free_port
 
-    alerts.set_webhook_url(db_session, team.admin,
+    webhook_setting.set_webhook_url(db_session, team.admin,
                            f"http://127.0.0.1:{free_port()}/hooks/nobody-listens", NOW)
     done = rounds(db_session, team, config, 1)[0]
     assert done.emails == 3 and done.failed == 1
@@ -181,7 +182,7 @@ def test_a_webhook_refusing_connections_or_too_slow_does_not_stop_the_round(
     assert hook.error == "could not connect to the chat server"
     # A chat server that takes longer than ALERT_WEBHOOK_TIMEOUT to answer: given up on.
     receiver.delay = 3 * config.ALERT_WEBHOOK_TIMEOUT
-    alerts.set_webhook_url(db_session, team.admin, receiver.url, NOW)
+    webhook_setting.set_webhook_url(db_session, team.admin, receiver.url, NOW)
     other = factories.make_diary(db_session, team.site, title="Medicare for all",
                                  published_at=NOW - timedelta(hours=1))
     factories.make_metric(db_session, other, at=NOW - timedelta(hours=1), recommends=2)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.alerts import service as alerts
+from app.alerts import webhook_setting
 from app.jobs.intake import call_for_help
 from app.jobs.registry import JobContext, all_jobs
 from app.jobs.scheduler import LeaderGuard
@@ -39,14 +40,14 @@ def test_the_form_refuses_a_url_that_is_not_http(client, login, team, db_session
         page = answer.get_data(as_text=True)
         assert ("must start with http:// or https://" in page
                 or "Enter the webhook" in page)
-    assert db_session.get(Setting, alerts.WEBHOOK_SETTING) is None
+    assert db_session.get(Setting, webhook_setting.WEBHOOK_SETTING) is None
 
 
 def test_the_form_needs_its_csrf_token(client, login, team, db_session):
     login(team.admin)
     answer = client.post(f"{PAGE}webhook", data={"url": "https://hooks.example.org/x"})
     assert answer.status_code == 400
-    assert db_session.get(Setting, alerts.WEBHOOK_SETTING) is None
+    assert db_session.get(Setting, webhook_setting.WEBHOOK_SETTING) is None
 
 
 def test_the_webhook_is_saved_and_never_shown_in_full(client, login, team, db_session,
@@ -56,7 +57,7 @@ def test_the_webhook_is_saved_and_never_shown_in_full(client, login, team, db_se
         saved = client.post(f"{PAGE}webhook", data={"url": receiver.url,
                                                      "csrf_token": _token(client)})
     assert saved.status_code == 303
-    assert db_session.get(Setting, alerts.WEBHOOK_SETTING).value == receiver.url
+    assert db_session.get(Setting, webhook_setting.WEBHOOK_SETTING).value == receiver.url
     page = client.get(PAGE)
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
@@ -74,7 +75,7 @@ def test_the_webhook_is_saved_and_never_shown_in_full(client, login, team, db_se
     assert "T0SECRET" not in html
     removed = client.post(f"{PAGE}webhook/remove", data={"csrf_token": _token(client)})
     assert removed.status_code == 303
-    assert db_session.get(Setting, alerts.WEBHOOK_SETTING) is None
+    assert db_session.get(Setting, webhook_setting.WEBHOOK_SETTING) is None
 
 
 def test_profile_turns_calls_for_help_on_and_off(client, login, team, db_session):
@@ -96,7 +97,7 @@ def test_profile_turns_calls_for_help_on_and_off(client, login, team, db_session
 
 def test_the_board_renders_while_the_chat_server_refuses(app, client, login, team, db_session,
                                                          config):
-    alerts.set_webhook_url(db_session, team.admin,
+    webhook_setting.set_webhook_url(db_session, team.admin,
                            f"http://127.0.0.1:{free_port()}/hooks/nobody-listens", NOW)
     poll(db_session, team, NOW)
     done = alerts.run(sessions_of(db_session), NOW, config)
@@ -112,7 +113,7 @@ def test_the_board_renders_while_the_chat_server_refuses(app, client, login, tea
 def test_the_poll_job_calls_for_help_under_the_lease(session_factory, team, config, db_session,
                                                      smtp_server, receiver):
     inbox, _ = smtp_server
-    alerts.set_webhook_url(db_session, team.admin, receiver.url, NOW)
+    webhook_setting.set_webhook_url(db_session, team.admin, receiver.url, NOW)
     poll(db_session, team, NOW)
     # Nothing is due for a read (counts just read, no rec list to fetch): the round only
     # calls for help.

@@ -84,7 +84,7 @@ def test_teammates_of_a_shift_about_to_start_are_known_as_arriving(world, db_ses
     from tests import factories
 
     soon, later = (factories.make_user(db_session, display_name=name) for name in ("Soon", "Later"))
-    for user, starts_in in ((soon, 0.1), (later, ranking.ARRIVE_HOURS + 1)):
+    for user, starts_in in ((soon, 0.1), (later, ranking.tuning.ARRIVE_HOURS + 1)):
         shift = Shift(starts_at=NOW + hours(starts_in), ends_at=NOW + hours(starts_in + 4))
         db_session.add(shift)
         db_session.flush()

@@ -13,16 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from app.digest.build import (
     Contributor,
     Count,
-    CoverageGap,
     Crosspost,
     DiaryResult,
     FeedTrouble,
     HelpedDiary,
-    OpenPlace,
     SiteWeek,
     WeekDigest,
     YoungDiary,
 )
+from app.shifts.coverage import CoverageGap, OpenPlace
 from tests import factories
 from tests.factories import T0
 
@@ -122,14 +121,14 @@ def sample_digest(title: str = "Medicare for all: the vote count") -> WeekDigest
                   "a county-by-county look at coverage, costs and who is left out")
 
     def diary(i, title, made=False, missed=None, recs=20, comments=10, site="Daily Kos",
-              url=None):
+              url=None, actions=None):
         return DiaryResult(diary_id=i, title=title, url=url or f"https://dk.example/d/{i}",
                            site_name=site, author=f"author{i}", published_at=t,
                            recommends=recs, comments=comments, made_list=made,
-                           missed_by=missed, team_actions=i % 4)
+                           missed_by=missed, team_actions=i % 4 if actions is None else actions)
 
-    top = diary(1, title, made=True, recs=64, comments=120)
-    long_one = diary(2, long_title, missed=3, recs=31, comments=22,
+    top = diary(1, title, made=True, recs=64, comments=120, actions=9)
+    long_one = diary(2, long_title, missed=3, recs=31, comments=22, actions=7,
                      url="https://dk.example/story/2026/11/17/" + "x" * 120)
     made2 = diary(3, "SiCKO screening tonight in Oakland", made=True, recs=40, comments=51,
                   site="Calitics")
@@ -147,14 +146,14 @@ def sample_digest(title: str = "Medicare for all: the vote count") -> WeekDigest
         actions_by_site=(Count("Daily Kos", 28), Count("Calitics", 6), Count("MyDD", 3)),
         contributors=(Contributor("Alice", 15, 10, 4, 1), Contributor("Bob", 12, 9, 2, 1),
                       Contributor("Carol Anne Whitfield-Montgomery", 10, 6, 3, 1)),
-        helped=(HelpedDiary(top, 9, 5), HelpedDiary(long_one, 7, 4), HelpedDiary(others[0], 2, 1)),
+        helped=(HelpedDiary(top, 5), HelpedDiary(long_one, 4), HelpedDiary(others[0], 1)),
         crossposts=(Crosspost(title, "Daily Kos", "MyDD", "https://mydd.example/d/7", "Bob", t),),
         ahead_start=SEND_AT, ahead_end=SEND_AT + timedelta(days=7), shifts_ahead=4,
-        open_places=(OpenPlace("Daily Kos", SEND_AT + timedelta(hours=2),
+        open_places=(OpenPlace(1, "Daily Kos", SEND_AT + timedelta(hours=2),
                                SEND_AT + timedelta(hours=4), "recommend", 2),
-                     OpenPlace("any site", SEND_AT + timedelta(days=1),
+                     OpenPlace(2, None, SEND_AT + timedelta(days=1),
                                SEND_AT + timedelta(days=1, hours=3), "any", 1)),
-        coverage_gaps=(CoverageGap("Daily Kos", SEND_AT + timedelta(hours=26), 0),),
+        coverage_gaps=(CoverageGap(1, "Daily Kos", SEND_AT + timedelta(hours=26), 0, 3.0),),
         young=(YoungDiary(5, "Fresh: the public option is back", "https://dk.example/d/5",
                           "Daily Kos", SEND_AT - timedelta(hours=3),
                           "needs ~6 recs in the next hour to reach the rec list safely "

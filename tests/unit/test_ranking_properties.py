@@ -6,14 +6,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.ranking import (
-    COMMENT_WINDOW_HOURS,
-    REC_MARGIN,
     DiaryInput,
     Observation,
     SiteSettings,
     assess,
     rank,
 )
+from app.ranking.tuning import COMMENT_WINDOW_HOURS, REC_MARGIN
 
 NOW = datetime(2009, 7, 15, 18, 0, tzinfo=UTC)
 SITES = {

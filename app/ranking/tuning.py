@@ -1,0 +1,41 @@
+"""The ranking model's tuned numbers, in one place: what a diary needs (``needs``) and who
+is asked to push it (``board``). docs/ranking.md explains them; bench/ranking.py judges a
+change to any of them against simple baselines on the same simulated days."""
+
+from collections.abc import Mapping
+
+# What a diary needs -------------------------------------------------------------------
+
+# The bar moves while the team works, so "comfortably on the list" keeps a safety margin.
+REC_MARGIN = 0.1
+# Share of the bar at which a diary is "near the rec list" and worth cross-posting.
+CROSSPOST_SHARE = 0.75
+# What a coordinated push can plausibly add in an hour; deficits beyond it are long shots.
+TEAM_RECS_PER_HOUR = 10.0
+PACE_WINDOW_HOURS = 1.0
+# Two polls minutes apart must not turn 3 recs into a pace of 180/h.
+MIN_PACE_SPAN_HOURS = 0.25
+COMMENT_TARGET_AGE_HOURS = 2.0
+COMMENT_WINDOW_HOURS = 6.0
+ACTION_DAMPING = 0.3
+KIND_WEIGHTS: Mapping[str, float] = {"recommend": 1.0, "crosspost": 0.7, "comment": 0.5}
+
+# Who is asked to push what --------------------------------------------------------------
+
+# How much of its own pace a diary is credited with when judging whether a push can lift
+# it: a push now still counts almost fully when its readers come (tuned in bench/ranking.py).
+REACH_HOURS = 0.25
+# "No help needed" only when its own pace takes it over before the next poll or so.
+ON_ITS_OWN_HOURS = 0.1
+# Aim this many recs above the score to beat: the bar moves while the team works.
+ENTER_MARGIN = 1.0
+# A listed diary less than this many recs above the first one off the list gets protected.
+PROTECT_MARGIN = 2.0
+# Budget left in the last stretch of a shift can go to young diaries, where an early rec
+# counts most. Off: in bench/ranking.py it spent ~27 recs a day for no extra placement.
+SHIFT_END_HOURS = 0.0
+YOUNG_HOURS = 2.0
+# Teammates whose shift starts within this many hours finish a push that those online now
+# start: a rec not given before a shift ends is lost to that diary (two shifts' recs
+# together lift diaries that one shift alone cannot).
+ARRIVE_HOURS = 0.25
