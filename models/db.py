@@ -48,18 +48,19 @@ def make_engine(url: str, **kwargs) -> Engine:
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "postgresql":
-        # Sessions in UTC: psycopg then returns timestamps with datetime.UTC itself, which
-        # UTCDateTime passes through untouched (tens of thousands per board plan). Added
-        # to whatever options the URL or the caller give (a search_path, say).
-        connect_args = kwargs.setdefault("connect_args", {})
-        given = connect_args.get("options") or parsed.query.get("options") or ""
-        if isinstance(given, tuple):
-            given = " ".join(given)
-        if "timezone" not in given.lower():
-            connect_args["options"] = f"{given} -c timezone=UTC".strip()
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _utc_session(dbapi_conn, _record):
+            # Sessions in UTC: psycopg then returns timestamps with datetime.UTC itself,
+            # which UTCDateTime passes through untouched (tens of thousands per board
+            # plan). A SET, not the "options" parameter, which would replace PGOPTIONS.
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SET TIME ZONE 'UTC'")
+            dbapi_conn.commit()
+
+    return engine
 
 
 def _create_private(path: str | None) -> None:
