@@ -37,6 +37,9 @@ class Bar:
     ladder: tuple[float, ...]
     on_list: frozenset[int]
     first_off: float  # best fresh score among known diaries off the list
+    # The diaries behind the ladder's rungs, in the same order: a push displaces the one at
+    # the bottom, so the board can tell whose place it takes.
+    ladder_ids: tuple[int, ...] = ()
 
     def after_pushes(self, pushes: int, slots: int) -> float | None:
         """The bar for one more diary once ``pushes`` others were lifted onto the list, or
@@ -68,16 +71,18 @@ def site_bar(
         listed = list(rec_list.diary_ids[:slots])
     read = [i for i in listed if i in known]
     if listed and 2 * len(read) >= len(listed):
-        ladder = tuple(sorted((known[i] for i in read), reverse=True))
+        rungs = sorted(read, key=lambda i: (-known[i], i))
+        ladder = tuple(known[i] for i in rungs)
         on_list = frozenset(listed)
         off = [s for i, s in known.items() if i not in on_list]
-        return Bar(ladder[-1], "list", ladder, on_list, max(off, default=0.0))
+        return Bar(ladder[-1], "list", ladder, on_list, max(off, default=0.0), tuple(rungs))
     ranked = sorted(known.items(), key=lambda kv: (-kv[1], kv[0]))
     on_list = frozenset(i for i, _ in ranked[:slots])
     first_off = ranked[slots][1] if len(ranked) > slots else 0.0
     if len(ranked) >= slots:
         ladder = tuple(s for _, s in ranked[:slots])
-        return Bar(ladder[-1], "kth", ladder, on_list, first_off)
+        return Bar(ladder[-1], "kth", ladder, on_list, first_off,
+                   tuple(i for i, _ in ranked[:slots]))
     return Bar(max(fallback, 0.0), "fallback", (), frozenset(), first_off)
 
 

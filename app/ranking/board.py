@@ -34,8 +34,11 @@ from app.ranking.needs import (
 )
 from app.ranking.ours import mark_ours
 from app.ranking.tuning import (
+    AGE_COST_PER_HOUR,
     ARRIVE_HOURS,
+    BIG_TEAM_ONLINE,
     ENTER_MARGIN,
+    HOLD_HOURS,
     MIN_PACE_SPAN_HOURS,
     ON_ITS_OWN_HOURS,
     PACE_WINDOW_HOURS,
@@ -97,6 +100,7 @@ class _Candidate:
     age: float
     pending: int  # team recs logged since the last poll: they count at once
     pace: float  # its own recs per hour: the polled pace less the team's logged recs
+    pushed_hours_ago: float | None = None  # the team's latest logged recommend on it
 
     def projected(self, hours: float = 0.0) -> float:
         # Its own pace carries it part of the way; a pace read from the last hour fades,
@@ -157,8 +161,9 @@ def plan_board(
                 last = now - timedelta(hours=s.read_hours_ago)
                 logged = [_utc(at) for at in team_log.get(d.diary_id, ())]
                 pending = sum(1 for at in logged if at >= last)
+                pushed = min((_hours(now, at) for at in logged), default=None)
                 candidates.append(_Candidate(d, site, s, age, pending,
-                                             _own_pace(s, logged, last, age)))
+                                             _own_pace(s, logged, last, age), pushed))
     others.sort(key=lambda r: (-r.priority, r.diary_id))
     rows = _plan_recs(candidates, bars, rec_lists, team, now)
     rows = mark_ours(rows, {d.diary_id for e in by_site.values() for d, _ in e if d.ours},
@@ -222,9 +227,13 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
                now: datetime) -> list[RecRow]:
     budgets = _Budgets(team, now)
     n_online = len(budgets.online)
+    big_team = n_online >= BIG_TEAM_ONLINE
     rows: dict[Group, list[RecRow]] = {"act": [], "protect": [], "watch": []}
     pushes: dict[str, int] = {}
-    off_list: list[tuple[int, float, _Candidate]] = []
+    off_list: list[tuple[int, float, int, _Candidate]] = []
+    holding = {c.diary.diary_id for c in candidates
+               if big_team and c.pushed_hours_ago is not None
+               and c.pushed_hours_ago <= HOLD_HOURS} if big_team else set()
     for c in candidates:
         bar = bars[c.diary.site_slug]
         listed = c.diary.diary_id in bar.on_list or (
@@ -236,10 +245,11 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
                 rows[row.group].append(row)
             continue
         gap = bar.value + ENTER_MARGIN - c.projected(REACH_HOURS)
-        off_list.append((math.ceil(gap), -c.series.score, c))
+        off_list.append((math.ceil(gap + AGE_COST_PER_HOUR * c.age), -c.series.score,
+                         math.ceil(gap), c))
     # Cheapest gap first: a rec where it tips a diary over is worth more than ten where not.
-    off_list.sort(key=lambda x: (x[0], x[1], x[2].diary.diary_id))
-    for first_gap, _, c in off_list:
+    off_list.sort(key=lambda x: (x[0], x[1], x[3].diary.diary_id))
+    for _, _, first_gap, c in off_list:
         slug = c.diary.site_slug
         bar = bars[slug]
         pace = c.pace
@@ -249,6 +259,12 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
                 if pace >= 1 else "close to the list on its own: no help needed")))
             continue
         target = bar.after_pushes(pushes.get(slug, 0), c.site.rec_slots)
+        if target is not None and _displaces(bar, pushes.get(slug, 0), holding):
+            rows["watch"].append(_row(c, "watch", first_gap, (), bar, (
+                f"needs ~{first_gap} more; lifting it now would push a diary you just "
+                f"lifted off the list — {_online(n_online, short=True)}"),
+                team_could=first_gap <= budgets.could(c.diary.diary_id)))
+            continue
         need = None
         if target is not None:
             need = max(1, math.ceil(target + ENTER_MARGIN - c.projected(REACH_HOURS)))
@@ -257,11 +273,16 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
             # Ask for what crosses now, if there are hands for it: momentum may fade.
             now_need = math.ceil(target + ENTER_MARGIN - c.projected(ON_ITS_OWN_HOURS))
             need = min(len(helpers), max(need, now_need))
+            reason = (f"needs about {_recs(need)} in the next {_minutes(REACH_HOURS)} "
+                      f"to reach the list — {_online(n_online)}")
+            if big_team and need < len(helpers):
+                # Spare hands, and budget unspent this hour is lost: all of them join, so
+                # it stays on while the bar climbs and its new readers arrive.
+                reason += f"; all {len(helpers)} of you who can, to keep it there"
+                need = len(helpers)
             chosen = budgets.take(helpers[:need])
             pushes[slug] = pushes.get(slug, 0) + 1
-            rows["act"].append(_row(c, "act", need, chosen, bar, (
-                f"needs about {_recs(need)} in the next {_minutes(REACH_HOURS)} "
-                f"to reach the list — {_online(n_online)}")))
+            rows["act"].append(_row(c, "act", need, chosen, bar, reason))
             continue
         coming = budgets.coming(c.diary.diary_id) if need is not None and helpers else 0
         if coming and need <= len(helpers) + coming:
@@ -281,6 +302,12 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
         group.sort(key=lambda r: (r.need, -r.score, r.diary_id) if r.group != "watch"
                    else (r.need == 0, r.need, -r.score, r.diary_id))
     return rows["act"] + rows["protect"] + rows["watch"]
+
+
+def _displaces(bar: Bar, pushes: int, holding: set[int]) -> bool:
+    """Would one more lift on this site (after ``pushes``) push a holding diary off?"""
+    index = len(bar.ladder_ids) - 1 - pushes
+    return 0 <= index < len(bar.ladder_ids) and bar.ladder_ids[index] in holding
 
 
 def _protect(c: _Candidate, bar: Bar, position: int | None, budgets: _Budgets,
@@ -314,7 +341,7 @@ def _spend_before_shift_end(off_list, budgets: _Budgets, bars, rows, now, n_onli
     if not leaving:
         return
     acting = {r.diary_id for r in rows["act"]}
-    young = [c for gap, _, c in off_list if gap > 0 and c.age < YOUNG_HOURS]
+    young = [c for _, _, gap, c in off_list if gap > 0 and c.age < YOUNG_HOURS]
     extra: dict[int, list[int]] = {}
     for t in leaving:
         for c in young:

@@ -39,3 +39,20 @@ YOUNG_HOURS = 2.0
 # start: a rec not given before a shift ends is lost to that diary (two shifts' recs
 # together lift diaries that one shift alone cannot).
 ARRIVE_HOURS = 0.25
+# A big team online: with this many at the board, an hour's budget is more than the pushes
+# within reach can use, and what is not spent this hour is lost (bench/ranking.py: the board
+# spent a sixth of its budget at 20 and 30 members). Two rules apply only then, since with
+# a handful online each hand spared is the next push's (at 5 and 10 members they bought
+# nothing): every able teammate joins a push (ALL_HANDS), and a fresh push holds its place
+# (HOLD_HOURS).
+BIG_TEAM_ONLINE = 8
+# A listed diary the team recommended this recently is still earning its readers: a lift
+# that would take its place at the bottom of the list is not planned. The list keeps k
+# diaries, so every diary lifted onto it pushes the lowest one off; when that is the one the
+# team just lifted, both pushes are wasted (at 9 am the board swapped its own fresh pushes
+# for yesterday's diaries, each listed for five minutes, while newest-first kept them).
+HOLD_HOURS = 0.5
+# Pushes are considered cheapest first, an hour of age counting as one rec of gap: a young
+# diary's readers are still coming, so a push on it holds; a day-old diary's score only
+# fades, and the push that lifts it is gone in minutes.
+AGE_COST_PER_HOUR = 1.0

@@ -17,6 +17,7 @@ from app.ranking import (
     board,
     plan_board,
     site_bar,
+    tuning,
 )
 
 NOW = datetime(2009, 7, 15, 18, 0, tzinfo=UTC)
@@ -88,6 +89,56 @@ def test_each_push_raises_the_bar_for_the_next():
     assert sorted(groups.values()) == ["act", "watch"]
     watched = next(r for r in plan.rows if r.group == "watch")
     assert watched.need > 4
+
+
+def test_at_a_similar_gap_the_younger_diary_is_pushed_first():
+    # A 6-hour-old diary a rec or two short, and a 30-minute-old one three short: one push
+    # fits. The old one's score only fades (an hour of age counts as a rec of gap,
+    # AGE_COST_PER_HOUR), so the young one, whose readers are still coming, gets it.
+    ds, lists = listed_world(bottom=20)
+    young, old = diary(10, 10, age_min=30), diary(11, 10, age_min=360, pace_recs=9)
+    assert score_of(old) > score_of(young)
+    plan = plan_board(ds + [young, old], SITES, NOW, lists, team(4))
+    assert plan.row(10).group == "act"
+    assert plan.row(11).group == "watch"
+
+
+def big_team_world(pushed_min_ago):
+    """Ours (5) sits at the bottom of the list, lifted by the team ``pushed_min_ago``; a new
+    diary (10) is a few recs short of the list."""
+    ds = [diary(1, 60, 120, topic=0), diary(2, 40, 120, topic=0), diary(5, 20, 120, topic=5)]
+    lists = {"dailykos": RecList("dailykos", NOW, (1, 2, 5))}
+    log = {5: [NOW - timedelta(minutes=pushed_min_ago)] * 6}
+    return ds + [diary(10, 8, age_min=30)], lists, log
+
+
+BIG_TEAM_ONLINE, HOLD_HOURS = tuning.BIG_TEAM_ONLINE, tuning.HOLD_HOURS
+
+
+def test_with_a_big_team_online_every_able_hand_joins_a_push():
+    ds, lists, _ = big_team_world(120)
+    small = plan_board(ds, SITES, NOW, lists, team(BIG_TEAM_ONLINE - 1)).row(10)
+    big = plan_board(ds, SITES, NOW, lists, team(BIG_TEAM_ONLINE + 2)).row(10)
+    assert small.group == big.group == "act"
+    assert len(small.helpers) == small.need < BIG_TEAM_ONLINE - 1
+    assert len(big.helpers) == big.need == BIG_TEAM_ONLINE + 2
+    assert f"all {big.need} of you who can" in big.reason
+
+
+def test_a_fresh_push_holds_its_place_with_a_big_team():
+    # Lifting diary 10 would push ours, lifted ten minutes ago, off the bottom of the list:
+    # both pushes wasted. An hour later ours has had its readers, and the lift goes ahead.
+    crew = team(BIG_TEAM_ONLINE)
+    ds, lists, log = big_team_world(10)
+    held = plan_board(ds, SITES, NOW, lists, crew, team_log=log).row(10)
+    assert held.group == "watch" and held.helpers == ()
+    assert "would push a diary you just lifted off the list" in held.reason
+    ds, lists, log = big_team_world(60 * HOLD_HOURS + 30)
+    assert plan_board(ds, SITES, NOW, lists, crew, team_log=log).row(10).group == "act"
+    # With a handful online the rule is off: each spared hand is the next push's.
+    ds, lists, log = big_team_world(10)
+    small = plan_board(ds, SITES, NOW, lists, team(5), team_log=log).row(10)
+    assert small.group == "act"
 
 
 def test_budget_limits_the_push_and_teammates_who_recommended_it_are_not_asked():
