@@ -425,7 +425,9 @@ def _board(session: Session, now: datetime, site_id: int | None, viewer: User | 
 def _shared_board(session: Session, user: User, now: datetime, site_id: int | None) -> _Board:
     board = board_cache.cache.get(session, ("board", site_id, None), now,
                                   lambda: _board(session, now, site_id, None))
-    if user.id not in board.online_ids:
+    if user.id not in board.online_ids and not board_cache.served_stale(session):
+        # (From the last plan, while the new one is made: likely made before the viewer
+        # came online; a plan of their own now would be a second full plan at once.)
         # The viewer is looking at the board, so the plan counts them as online.
         board = board_cache.cache.get(session, ("board", site_id, user.id), now,
                                       lambda: _board(session, now, site_id, user))

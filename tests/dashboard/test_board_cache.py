@@ -410,3 +410,33 @@ def test_a_live_poll_answered_from_the_last_plan_carries_no_etag(app, client, lo
         assert "1 teammate acted" in rows[world.rising.id]
     finally:
         board_cache.cache = saved
+
+
+def test_a_viewer_missing_from_the_last_plan_does_not_start_a_second_one(db_session, world):
+    """While the new plan is made, a teammate who came online after the last one is shown
+    that one as it is, rather than setting off a full plan of their own at the same time
+    (at a burst of teammates arriving, each did)."""
+    _redis_or_skip()
+    one, two = BoardCache(), BoardCache()
+    namespace = _own_namespace()
+    one.configure(REDIS_URL, SECRET, namespace)
+    two.configure(REDIS_URL, SECRET, namespace)
+    saved = board_cache.cache
+    try:
+        mate, _ = _online(db_session, 2)
+        db_session.commit()
+        board_cache.cache = one
+        assert boost_list(db_session, mate, NOW).online == 2  # the blogger is away
+        db_session.commit()
+        assert presence.touch(db_session, world.blogger, NOW)  # comes online: a new version
+        db_session.commit()
+        lock = _hold_lock(one, db_session, ("board", None, None))
+        board_cache.cache = two
+        page = boost_list(db_session, world.blogger, NOW)
+        assert board_cache.served_stale(db_session) and page.online == 2
+        assert two.computed <= 1  # at most the site list, never a plan
+        db_session.commit()
+        one._shared.unlock(lock)
+        assert boost_list(db_session, world.blogger, NOW).online == 3
+    finally:
+        board_cache.cache = saved
