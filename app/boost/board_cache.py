@@ -17,9 +17,11 @@ answered from the last value computed for the same key (at most ``MAX_AGE`` old)
 cache serves a stale page while it revalidates. That value is never stored under the new
 version, the request is told (``served_stale``) so its answer carries no validator that
 would pin the old state (the live poll's ETag), and once the new value is in, every
-request gets it. With no earlier value, or in a request that wrote board data itself,
-nothing stale is served: the request waits or computes. A transaction that wrote board
-data and has not committed computes its plan without sharing it.
+request gets it. What is drawn from such a value (a teammate's page) is kept only
+``PROVISIONAL_AGE`` and served as stale too. With no earlier value, or in a request that
+wrote board data itself, nothing stale is served: the request waits or computes. A
+transaction that wrote board data and has not committed computes its plan without
+sharing it.
 """
 
 from __future__ import annotations
@@ -51,7 +53,10 @@ LOCAL_ENTRIES = 8
 LOCK_SECONDS = 30  # longer than any plan takes; a crashed holder's lock expires
 WAIT_STEP = 0.02
 _STALE = "diaryboost.board_stale"
-_UNKEPT = "-"  # the version of a value that must not be kept
+# A value drawn from an older one served meanwhile (a page made from the last plan while
+# the new plan is computed) is kept this long only: each teammate's page is not drawn
+# anew at every request of the computation, nor kept once the new plan is there.
+PROVISIONAL_AGE = timedelta(seconds=2)
 _KEEP_SECONDS = int((MAX_AGE + STALE_GRACE).total_seconds()) + LOCK_SECONDS
 
 
@@ -60,9 +65,11 @@ class _Entry:
     computed_at: datetime
     value: Any
     version: str = ""
+    provisional: bool = False  # drawn from an older value: short-lived, served as stale
 
     def fresh(self, now: datetime) -> bool:
-        return self.computed_at <= now < self.computed_at + MAX_AGE
+        return self.computed_at <= now < self.computed_at + (
+            PROVISIONAL_AGE if self.provisional else MAX_AGE)
 
     def usable_stale(self, now: datetime) -> bool:
         return self.computed_at <= now < self.computed_at + MAX_AGE + STALE_GRACE
@@ -156,7 +163,7 @@ class BoardCache:
         full = f"{version}:{name}"
         entry = self._local_get(full, now)
         if entry is not None:
-            return entry.value
+            return self._serve(session, entry)
         lock = self._locks[hash(full) % len(self._locks)]
         if not lock.acquire(blocking=False):
             # Another thread of this process computes it.
@@ -170,16 +177,19 @@ class BoardCache:
                 entry = self._make(session, full, name, version, now, compute)
                 if entry.version != version:
                     return self._serve_stale(session, entry)
-                if entry.version == _UNKEPT:
-                    return entry.value
             self._local_put(full, name, entry)
-            return entry.value
+            return self._serve(session, entry)
         finally:
             lock.release()
 
     def _compute(self, compute):
         self.computed += 1
         return compute()
+
+    def _serve(self, session: Session, entry: _Entry):
+        if entry.provisional:
+            session.info[_STALE] = True
+        return entry.value
 
     def _serve_stale(self, session: Session, entry: _Entry):
         self.stale_served += 1
@@ -188,10 +198,9 @@ class BoardCache:
 
     def _fresh_value(self, session: Session, version: str, now: datetime, compute) -> _Entry:
         """``compute()`` as an entry of ``version``; in a transaction that was answered
-        from an older value (a page drawn from the last plan), it is returned but never
-        kept."""
+        from an older value (a page drawn from the last plan), a provisional one."""
         value = self._compute(compute)
-        return _Entry(now, value, _UNKEPT if served_stale(session) else version)
+        return _Entry(now, value, version, provisional=served_stale(session))
 
     def _make(self, session: Session, full: str, name: str, version: str, now: datetime,
               compute) -> _Entry:
@@ -215,8 +224,8 @@ class BoardCache:
             entry = self._shared_get(full, now)  # made while we took the lock
             if entry is None:
                 entry = self._fresh_value(session, version, now, compute)
-                if entry.version == version:
-                    shared.put(full, entry)
+                shared.put(full, entry)
+                if not entry.provisional:
                     shared.put_latest(name, full)
             return entry
         finally:
@@ -257,7 +266,8 @@ class BoardCache:
             while len(self._local) > self._local_entries:
                 self._local.popitem(last=False)
             latest = self._latest.get(name)
-            if latest is None or latest.computed_at <= entry.computed_at:
+            if not entry.provisional and (latest is None
+                                          or latest.computed_at <= entry.computed_at):
                 self._latest[name] = entry
 
 

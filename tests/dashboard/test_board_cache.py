@@ -404,6 +404,12 @@ def test_a_live_poll_answered_from_the_last_plan_carries_no_etag(app, client, lo
         rows = {r.get("id"): r["html"] for r in stale.get_json()["rows"]}
         assert "no teammate yet" in rows[world.rising.id], rows[world.rising.id]
         worker._shared.unlock(lock)
+        # What was drawn from the last plan is kept PROVISIONAL_AGE at most, then the
+        # next poll draws the new plan.
+        again = client.get("/boost/live")
+        assert "ETag" not in again.headers
+        with app.app_context():
+            clock.pin(NOW + board_cache.PROVISIONAL_AGE)
         fresh = client.get("/boost/live")
         assert fresh.status_code == 200 and fresh.headers.get("ETag")
         rows = {r.get("id"): r["html"] for r in fresh.get_json()["rows"]}
