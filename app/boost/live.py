@@ -8,11 +8,12 @@ bucket, because the ranking itself moves with time (windows close, urgency grows
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, func, select, true
+from sqlalchemy import bindparam, event, func, select, true
 from sqlalchemy.orm import Session
 
 from app.boost import board_cache
@@ -77,15 +78,9 @@ def snapshot(session: Session, user_id: int, now: datetime) -> Snapshot:
     """The board's version (kept for the transaction, as ``board_version.current`` reads
     it), the feeds' state, the teammate's marks and how many are online: one round trip
     for every page view and poll, where four queries were."""
-    feeds = _feeds_query().subquery()
-    marks = board_marks.fingerprint_query(user_id, now).subquery()
-    online = select(func.count(User.id).label("online")).where(
-        User.active.is_(True),
-        User.last_seen_at >= now - timedelta(minutes=ONLINE_MINUTES)).subquery()
-    row = session.execute(
-        select(BoardState.version, feeds, marks, online)
-        .select_from(BoardState).join(feeds, true()).join(marks, true()).join(online, true())
-        .where(BoardState.id == 1)).one_or_none()
+    row = session.execute(_snapshot_query(), {
+        **board_marks.fingerprint_params(user_id, now),
+        "online_since": now - timedelta(minutes=ONLINE_MINUTES)}).one_or_none()
     if row is None:  # before the migration that made board_state
         return Snapshot(feeds_state(session),
                         board_marks.fingerprint(session, user_id, now), 0)
@@ -93,6 +88,19 @@ def snapshot(session: Session, user_id: int, now: datetime) -> Snapshot:
     session.info[_FEEDS] = (row.polled, row.errors, row.feeds, row.enabled)
     return Snapshot(session.info[_FEEDS], board_marks.fingerprint_of(
         (row.marks, row.marked_at, row.marks_live, row.marks_undoable)), row.online)
+
+
+@functools.cache
+def _snapshot_query():
+    # Built once, with bound parameters: a statement this size made anew at every request
+    # cost more to key for SQLAlchemy's compiled cache than the query took.
+    feeds = _feeds_query().subquery()
+    marks = board_marks.fingerprint_query().subquery()
+    online = select(func.count(User.id).label("online")).where(
+        User.active.is_(True), User.last_seen_at >= bindparam("online_since")).subquery()
+    return (select(BoardState.version, feeds, marks, online)
+            .select_from(BoardState).join(feeds, true()).join(marks, true())
+            .join(online, true()).where(BoardState.id == 1))
 
 
 @event.listens_for(Session, "after_transaction_end")
