@@ -57,7 +57,12 @@ _STALE = "diaryboost.board_stale"
 # the new plan is computed) is kept this long only: each teammate's page is not drawn
 # anew at every request of the computation, nor kept once the new plan is there.
 PROVISIONAL_AGE = timedelta(seconds=2)
+_DERIVING = "diaryboost.board_deriving"  # a derived cache's value is being computed
 _KEEP_SECONDS = int((MAX_AGE + STALE_GRACE).total_seconds()) + LOCK_SECONDS
+
+
+class _Superseded(Exception):
+    """Raised into a derived value's computation when what it reads is being remade."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +129,13 @@ class _RedisStore:
 class BoardCache:
     """Values computed from the board's inputs, reused until the board version changes."""
 
-    def __init__(self, local_entries: int = LOCAL_ENTRIES) -> None:
+    def __init__(self, local_entries: int = LOCAL_ENTRIES, derived: bool = False) -> None:
+        """``derived``: its values are drawn from other entries (a teammate's page from
+        the plan); while the plan is being remade, its own last value is served rather
+        than one drawn anew from the last plan, which would come out the same."""
         self._local: OrderedDict[str, _Entry] = OrderedDict()
         self._local_entries = local_entries
+        self._derived = derived
         self._latest: dict[str, _Entry] = {}  # by key: the newest entry of any version
         self._guard = threading.Lock()
         # Re-entrant: a value computed under one key may read another (a page, the plan).
@@ -174,7 +183,15 @@ class BoardCache:
         try:
             entry = self._local_get(full, now) or self._shared_get(full, now)
             if entry is None:
-                entry = self._make(session, full, name, version, now, compute)
+                try:
+                    entry = self._make(session, full, name, version, now, compute)
+                except _Superseded:
+                    # What it is drawn from is being remade: our own last value, as is.
+                    stale = self._stale(name, now)
+                    if stale is not None:
+                        return self._serve_stale(session, stale)
+                    entry = self._make(session, full, name, version, now, compute,
+                                       derive=False)
                 if entry.version != version:
                     return self._serve_stale(session, entry)
             self._local_put(full, name, entry)
@@ -188,11 +205,14 @@ class BoardCache:
 
     def _serve(self, session: Session, entry: _Entry):
         if entry.provisional:
-            session.info[_STALE] = True
+            return self._serve_stale(session, entry, count=False)
         return entry.value
 
-    def _serve_stale(self, session: Session, entry: _Entry):
-        self.stale_served += 1
+    def _serve_stale(self, session: Session, entry: _Entry, count: bool = True):
+        if session.info.get(_DERIVING):
+            raise _Superseded
+        if count:
+            self.stale_served += 1
         session.info[_STALE] = True
         return entry.value
 
@@ -203,7 +223,13 @@ class BoardCache:
         return _Entry(now, value, version, provisional=served_stale(session))
 
     def _make(self, session: Session, full: str, name: str, version: str, now: datetime,
-              compute) -> _Entry:
+              compute, derive: bool = True) -> _Entry:
+        if self._derived and derive:
+            session.info[_DERIVING] = True
+            try:
+                return self._make(session, full, name, version, now, compute, derive=False)
+            finally:
+                session.info.pop(_DERIVING, None)
         shared = self._shared
         if shared is None:
             return self._fresh_value(session, version, now, compute)
@@ -285,4 +311,4 @@ def _forget_stale(session: Session, transaction) -> None:
 cache = BoardCache()
 # Whole answers (a teammate's Boost today page, their API list) made from the plan: many
 # small entries, one per teammate and filter.
-views = BoardCache(local_entries=200)
+views = BoardCache(local_entries=200, derived=True)

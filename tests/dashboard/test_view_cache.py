@@ -120,3 +120,39 @@ def test_the_api_list_is_reused_until_the_board_changes(pinned, client, db_sessi
     theirs = client.get("/api/v1/boost", headers={"Authorization": f"Bearer {other}"})
     rising = next(d for d in theirs.get_json()["diaries"] if d["id"] == world.rising.id)
     assert rising["my_actions"] == []
+
+
+def test_while_the_plan_is_remade_a_teammate_gets_their_last_page(pinned, app, client, login,
+                                                                   db_session, world):
+    """A page drawn from the last plan would come out as the last page did: it is served
+    as it is (and as stale) rather than drawn again for every request meanwhile."""
+    import uuid
+
+    from tests.dashboard.test_board_cache import REDIS_URL, SECRET, _redis_or_skip
+
+    _redis_or_skip()
+    namespace = f"test:{uuid.uuid4().hex}:"
+    board_cache.cache.configure(REDIS_URL, SECRET, namespace + "board:")
+    board_cache.views.configure(REDIS_URL, SECRET, namespace + "views:")
+    try:
+        world.blogger.last_seen_at = NOW - hours(0.1)
+        db_session.commit()
+        login(world.blogger)
+        _page(client)
+        last = _page(client)
+        helper = factories.make_user(db_session)
+        log_action(db_session, user=helper, diary_id=world.rising.id, kind="recommend", now=NOW)
+        db_session.commit()
+        from models import board_version
+
+        full = f"{board_version.current(db_session)}:{('board', None, None)!r}"
+        db_session.rollback()
+        assert board_cache.cache._shared.lock(full)  # another worker is making the plan
+        served = board_cache.views.stale_served
+        during = _page(client)
+        assert during == last and board_cache.views.stale_served == served + 1
+        board_cache.cache._shared.unlock(full)
+        assert "1 teammate acted" in _page(client)
+    finally:
+        board_cache.cache.configure(None, SECRET)
+        board_cache.views.configure(None, SECRET)
