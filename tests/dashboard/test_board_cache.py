@@ -318,14 +318,20 @@ def _own_namespace() -> str:
     return f"test:{uuid.uuid4().hex}:"
 
 
+def _two_workers() -> tuple[BoardCache, BoardCache]:
+    """Two web workers' caches sharing Redis, under keys of this test only."""
+    _redis_or_skip()
+    namespace = _own_namespace()
+    workers = BoardCache(), BoardCache()
+    for worker in workers:
+        worker.configure(REDIS_URL, SECRET, namespace)
+    return workers
+
+
 def test_while_one_worker_computes_the_others_answer_from_the_last_plan(db_session, world):
     """No request queues behind a computation: it is answered from the previous plan,
     told so (``served_stale``), and the new plan is served as soon as it exists."""
-    _redis_or_skip()
-    one, two = BoardCache(), BoardCache()
-    namespace = _own_namespace()
-    one.configure(REDIS_URL, SECRET, namespace)
-    two.configure(REDIS_URL, SECRET, namespace)
+    one, two = _two_workers()
     saved = board_cache.cache
     try:
         helper, _ = _online(db_session, 2)
@@ -422,11 +428,7 @@ def test_a_viewer_missing_from_the_last_plan_does_not_start_a_second_one(db_sess
     """While the new plan is made, a teammate who came online after the last one is shown
     that one as it is, rather than setting off a full plan of their own at the same time
     (at a burst of teammates arriving, each did)."""
-    _redis_or_skip()
-    one, two = BoardCache(), BoardCache()
-    namespace = _own_namespace()
-    one.configure(REDIS_URL, SECRET, namespace)
-    two.configure(REDIS_URL, SECRET, namespace)
+    one, two = _two_workers()
     saved = board_cache.cache
     try:
         mate, _ = _online(db_session, 2)
