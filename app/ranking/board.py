@@ -37,6 +37,8 @@ from app.ranking.tuning import (
     AGE_COST_PER_HOUR,
     ARRIVE_HOURS,
     BIG_TEAM_ONLINE,
+    EARLY_AGE_HOURS,
+    EARLY_PACE_HOURS,
     ENTER_MARGIN,
     HOLD_HOURS,
     MIN_PACE_SPAN_HOURS,
@@ -269,6 +271,14 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
         if target is not None:
             need = max(1, math.ceil(target + ENTER_MARGIN - c.projected(REACH_HOURS)))
         helpers = budgets.helpers(c.diary.diary_id) if need is not None else []
+        if (need is not None and need > len(helpers) and helpers and not big_team
+                and _early_push_lifts(c, target, len(helpers))):
+            chosen = budgets.take(helpers)
+            pushes[slug] = pushes.get(slug, 0) + 1
+            rows["act"].append(_row(c, "act", len(chosen), chosen, bar, (
+                f"young and climbing: needs about {_recs(need)}, and recs given now still "
+                f"count when its readers come — {_online(n_online)}")))
+            continue
         if need is not None and need <= len(helpers):
             # Ask for what crosses now, if there are hands for it: momentum may fade.
             now_need = math.ceil(target + ENTER_MARGIN - c.projected(ON_ITS_OWN_HOURS))
@@ -302,6 +312,18 @@ def _plan_recs(candidates: list[_Candidate], bars: Mapping[str, Bar],
         group.sort(key=lambda r: (r.need, -r.score, r.diary_id) if r.group != "watch"
                    else (r.need == 0, r.need, -r.score, r.diary_id))
     return rows["act"] + rows["protect"] + rows["watch"]
+
+
+def _early_push_lifts(c: _Candidate, target: float, hands: int) -> bool:
+    """Under a step table, would this young diary's own pace over the next
+    EARLY_PACE_HOURS plus ``hands`` recs now (at their weight once past the first step)
+    reach the list? A rec given early counts as much at its peak as one given then."""
+    curve = c.site.aging
+    if curve.kind != "step" or c.age >= EARLY_AGE_HOURS:
+        return False
+    later = curve.weight(REACH_HOURS) / max(curve.weight(0.0), 1e-9)
+    early = c.series.score + c.pending + c.pace * EARLY_PACE_HOURS
+    return early + later * hands >= target + ENTER_MARGIN
 
 
 def _displaces(bar: Bar, pushes: int, holding: set[int]) -> bool:

@@ -56,3 +56,13 @@ HOLD_HOURS = 0.5
 # diary's readers are still coming, so a push on it holds; a day-old diary's score only
 # fades, and the push that lifts it is gone in minutes.
 AGE_COST_PER_HOUR = 1.0
+# Under a step table (the older Daily Kos rule) a rec counts fully for 5 minutes, then 0.75
+# until it is an hour old: a rec given a diary 10 minutes old counts as much at its peak
+# 40 minutes later as one given then. So while a diary is younger than EARLY_AGE_HOURS and
+# the online team is too small to lift it now, its free hands push it early when its own
+# pace over EARLY_PACE_HOURS plus their recs (at their weight past the first step) would
+# reach the bar. Not with a big team online (bought nothing there) nor under exponential
+# aging, where an early rec keeps fading (bench/ranking.py: step k=12, 5 members 2.30 ->
+# 2.50 placements a day, 10 members 2.65 -> 2.75).
+EARLY_AGE_HOURS = 1.0
+EARLY_PACE_HOURS = 2.0
