@@ -21,7 +21,7 @@ import click
 from sqlalchemy import select
 
 from app import clock
-from app.cli import Env, cli, pass_env
+from app.cli import Env, cli, demo_mail, pass_env
 from config import Config
 from models import Feed, Site, TopicRule, make_engine, make_session_factory
 from models.db import unit_of_work
@@ -183,7 +183,11 @@ def claim_demo(config: Config, ports: list[int], host: str = "127.0.0.1"):
 def _quiet_logs() -> None:
     # One line per poll round (diaryboost.jobs), not one per feed or per scheduler run,
     # so the logins printed at start-up do not scroll away.
-    for name in ("scrapers", "apscheduler", "alembic", "waitress", "diaryboost.demo_seed"):
+    # Mail goes to the demo's folder: a line per mail (reminders, digests, calls for help)
+    # adds nothing to the job's own count.
+    for name in ("scrapers", "apscheduler", "alembic", "waitress", "diaryboost.demo_seed",
+                 "diaryboost.mail", "diaryboost.shifts", "diaryboost.digest",
+                 "diaryboost.alerts"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -217,6 +221,13 @@ def demo(env: Env, host: str, port: int, sim_port: int, seed: int) -> None:
     # The web and scheduler runner reads config and sessions from Env: hand it the demo's.
     env.__dict__.update(config=config, engine=engine, sessions=sessions)
 
+    mail_folder = config.INSTANCE_PATH / "demo-mail"
+    sink = demo_mail.start(mail_folder)
+    if sink is not None:
+        config = dataclasses.replace(config, SMTP_HOST="127.0.0.1", SMTP_PORT=sink[1],
+                                     SMTP_SECURITY="none", SMTP_USER=None,
+                                     SMTP_PASSWORD=None)
+        env.__dict__.update(config=config)
     network = BlogNetwork(seed=seed, live=True)
     try:
         sim_base = network.start("127.0.0.1", sim_port)
@@ -230,6 +241,9 @@ def demo(env: Env, host: str, port: int, sim_port: int, seed: int) -> None:
         failed = [o for o in outcomes if o.error]
         click.echo(f"first poll: {len(outcomes)} feeds, {new} new diaries"
                    + (f", {len(failed)} failed: {failed[0].error}" if failed else ""))
+        if sink is not None:
+            click.echo(f"mail (reminders, digests, calls for help) is kept in {mail_folder}, "
+                       "not sent")
 
         def logins() -> None:
             # Last thing before serving, so they are on screen when start-up ends.
@@ -243,4 +257,6 @@ def demo(env: Env, host: str, port: int, sim_port: int, seed: int) -> None:
         pass
     finally:
         network.stop()
+        if sink is not None:
+            sink[0].stop()
         click.echo("demo stopped")

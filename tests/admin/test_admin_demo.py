@@ -95,7 +95,10 @@ def test_demo_serves_history_refuses_a_second_demo_and_stops_cleanly_on_ctrl_c(t
         lines = text.rstrip().splitlines()
         last_login = max(i for i, line in enumerate(lines) if line.startswith("log in at "))
         # Only the scheduler's round lines may follow (it starts as the server comes up).
-        assert all(" diaryboost.jobs " in line for line in lines[last_login + 1:]), lines
+        assert all(" diaryboost.jobs " in line for line in lines[last_login + 1:]), \
+            "\n".join(lines[last_login:])
+        # Mail goes to the demo's own folder, not to a server that is not there.
+        assert f"is kept in {tmp_path / 'demo-mail'}" in text
         http = _log_in(base, text)
         page = http.get(f"{base}/boost/", timeout=10)
         assert page.status_code == 200 and page.text.count('class="boost-row') >= 1
